@@ -1,0 +1,3 @@
+export * from './protocol/index.js';
+export * from './errors/index.js';
+export * from './lexicon/index.js';
