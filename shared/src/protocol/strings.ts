@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-// C0 controls except tab, and DEL. Built from a string so the source holds no control characters.
-const CONTROL_CHARACTERS = new RegExp('[\\u0000-\\u0008\\u000a-\\u001f\\u007f]', 'u');
+// C0 controls except tab, and DEL.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000a-\u001f\u007f]/u;
 
 /**
  * A bounded string from an untrusted agent. NUL and other C0 controls (except tab) are rejected,
