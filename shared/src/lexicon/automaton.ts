@@ -1,0 +1,218 @@
+import { SEP } from './normalise.js';
+
+/** A pattern to compile: normalised characters with the run length each had in the term. */
+export interface PatternInput {
+  codes: ArrayLike<number>;
+  runs: ArrayLike<number>;
+}
+
+export const ROOT = 0;
+export const DEAD = -1;
+
+/**
+ * A word-anchored Aho–Corasick automaton over normalised text, stored in typed arrays.
+ *
+ * Patterns may only start at the beginning of a word, so the failure links only point at suffixes
+ * that begin after a separator; when nothing fits, the automaton is DEAD until the next separator
+ * and skips the rest of the word. That is one pass, and no term ever starts inside a word.
+ * Transitions are sorted edge lists per state (CSR), with a dense table for the root.
+ */
+export class Automaton {
+  /** Character code → alphabet index (0: a character no pattern uses). */
+  readonly alpha: Uint16Array;
+  readonly sepIndex: number;
+  readonly rootNext: Int32Array;
+  readonly edgeStart: Int32Array;
+  readonly edgeChar: Uint16Array;
+  readonly edgeTo: Int32Array;
+  readonly fail: Int32Array;
+  /** First state with output in the failure chain, the state itself included; -1 for none. */
+  readonly firstOut: Int32Array;
+  readonly outLink: Int32Array;
+  readonly outStart: Int32Array;
+  readonly outPattern: Int32Array;
+  readonly depth: Uint16Array;
+  /** 1 where the state lies on the path of a pattern marked in `prefixFlagged`. */
+  readonly flagged: Uint8Array;
+  readonly states: number;
+
+  constructor(patterns: readonly PatternInput[], prefixFlagged: (index: number) => boolean) {
+    const alpha = new Uint16Array(65_536);
+    let alphabetSize = 1;
+    alpha[SEP] = alphabetSize++;
+    for (const p of patterns) {
+      for (let i = 0; i < p.codes.length; i++) {
+        const c = p.codes[i] as number;
+        if (alpha[c] === 0) alpha[c] = alphabetSize++;
+      }
+    }
+    this.alpha = alpha;
+    this.sepIndex = alpha[SEP] as number;
+    const A = alphabetSize;
+
+    // Build the trie with one Map keyed by state * A + symbol (small integer keys stay fast).
+    const edges = new Map<number, number>();
+    const depthList: number[] = [0];
+    const flaggedList: number[] = [0];
+    const outHead: number[] = [-1];
+    const outNext = new Int32Array(patterns.length);
+    let states = 1;
+    patterns.forEach((p, index) => {
+      let s = ROOT;
+      const flag = prefixFlagged(index) ? 1 : 0;
+      for (let i = 0; i < p.codes.length; i++) {
+        const key = s * A + (alpha[p.codes[i] as number] as number);
+        let t = edges.get(key);
+        if (t === undefined) {
+          t = states++;
+          edges.set(key, t);
+          depthList.push(i + 1);
+          flaggedList.push(0);
+          outHead.push(-1);
+        }
+        if (flag) flaggedList[t] = 1;
+        s = t;
+      }
+      outNext[index] = outHead[s] as number;
+      outHead[s] = index;
+    });
+    this.states = states;
+
+    // Edge lists sorted by symbol.
+    const edgeStart = new Int32Array(states + 1);
+    for (const key of edges.keys()) {
+      const at = Math.floor(key / A) + 1;
+      edgeStart[at] = (edgeStart[at] as number) + 1;
+    }
+    for (let s = 0; s < states; s++)
+      edgeStart[s + 1] = (edgeStart[s + 1] as number) + (edgeStart[s] as number);
+    const fill = edgeStart.slice(0, states);
+    const edgeChar = new Uint16Array(edges.size);
+    const edgeTo = new Int32Array(edges.size);
+    for (const [key, to] of edges) {
+      const s = Math.floor(key / A);
+      const at = fill[s] as number;
+      fill[s] = at + 1;
+      edgeChar[at] = key - s * A;
+      edgeTo[at] = to;
+    }
+    edges.clear();
+    for (let s = 0; s < states; s++) {
+      const a = edgeStart[s] as number;
+      const b = edgeStart[s + 1] as number;
+      for (let i = a + 1; i < b; i++) {
+        const c = edgeChar[i] as number;
+        const t = edgeTo[i] as number;
+        let j = i - 1;
+        while (j >= a && (edgeChar[j] as number) > c) {
+          edgeChar[j + 1] = edgeChar[j] as number;
+          edgeTo[j + 1] = edgeTo[j] as number;
+          j--;
+        }
+        edgeChar[j + 1] = c;
+        edgeTo[j + 1] = t;
+      }
+    }
+    this.edgeStart = edgeStart;
+    this.edgeChar = edgeChar;
+    this.edgeTo = edgeTo;
+    const rootNext = new Int32Array(A).fill(-1);
+    for (let i = edgeStart[0] as number; i < (edgeStart[1] as number); i++)
+      rootNext[edgeChar[i] as number] = edgeTo[i] as number;
+    this.rootNext = rootNext;
+
+    // Outputs.
+    const outStart = new Int32Array(states + 1);
+    const outPattern = new Int32Array(patterns.length);
+    let o = 0;
+    for (let s = 0; s < states; s++) {
+      outStart[s] = o;
+      for (let p = outHead[s] as number; p !== -1; p = outNext[p] as number) outPattern[o++] = p;
+    }
+    outStart[states] = o;
+    this.outStart = outStart;
+    this.outPattern = outPattern;
+    this.depth = Uint16Array.from(depthList);
+    this.flagged = Uint8Array.from(flaggedList);
+
+    // Failure links, breadth first: only suffixes that start after a separator.
+    const fail = new Int32Array(states);
+    const outLink = new Int32Array(states).fill(-1);
+    const firstOut = new Int32Array(states).fill(-1);
+    fail[ROOT] = DEAD;
+    const queue = new Int32Array(states);
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = ROOT;
+    while (head < tail) {
+      const u = queue[head++] as number;
+      for (let e = edgeStart[u] as number; e < (edgeStart[u + 1] as number); e++) {
+        const c = edgeChar[e] as number;
+        const v = edgeTo[e] as number;
+        let f = fail[u] as number;
+        let target = c === this.sepIndex ? ROOT : DEAD;
+        while (f !== DEAD) {
+          const g = this.next(f, c);
+          if (g !== -1) {
+            target = g;
+            break;
+          }
+          f = fail[f] as number;
+        }
+        fail[v] = target;
+        if (target > ROOT)
+          outLink[v] =
+            (outStart[target + 1] as number) > (outStart[target] as number)
+              ? target
+              : (outLink[target] as number);
+        firstOut[v] = (outStart[v + 1] as number) > (outStart[v] as number) ? v : (outLink[v] as number);
+        queue[tail++] = v;
+      }
+    }
+    this.fail = fail;
+    this.outLink = outLink;
+    this.firstOut = firstOut;
+  }
+
+  /** The goto function: the state after `symbol`, or -1. */
+  next(state: number, symbol: number): number {
+    if (state === ROOT) return this.rootNext[symbol] as number;
+    const edgeChar = this.edgeChar;
+    const b = this.edgeStart[state + 1] as number;
+    for (let e = this.edgeStart[state] as number; e < b; e++) {
+      const c = edgeChar[e] as number;
+      if (c === symbol) return this.edgeTo[e] as number;
+      if (c > symbol) return -1;
+    }
+    return -1;
+  }
+
+  /** One transition of the automaton, failure links included. */
+  step(state: number, symbol: number): number {
+    for (;;) {
+      if (state === DEAD) return symbol === this.sepIndex ? ROOT : DEAD;
+      const g = this.next(state, symbol);
+      if (g !== -1) return g;
+      if (state === ROOT) return symbol === this.sepIndex ? ROOT : DEAD;
+      state = this.fail[state] as number;
+    }
+  }
+
+  /** Approximate bytes held by the typed arrays. */
+  get byteSize(): number {
+    return [
+      this.alpha,
+      this.rootNext,
+      this.edgeStart,
+      this.edgeChar,
+      this.edgeTo,
+      this.fail,
+      this.firstOut,
+      this.outLink,
+      this.outStart,
+      this.outPattern,
+      this.depth,
+      this.flagged,
+    ].reduce((sum, a) => sum + a.byteLength, 0);
+  }
+}

@@ -1,0 +1,111 @@
+import { CATEGORIES } from '../protocol/categories.js';
+import type { CompiledLexicon, LexiconMatch, PhraseStream, PhraseStreamOptions } from './engine-types.js';
+import { Matcher, type CompiledPattern, type EntryInfo } from './matcher.js';
+import { NormalisedText, normalise } from './normalise.js';
+import { PhraseStreamImpl } from './phrase-stream.js';
+import type { AgeBand, LexiconFile } from './schema.js';
+
+export interface CompileOptions {
+  /** Only entries for this age band (entries without `ageBands` apply to all). Default: all entries. */
+  ageBand?: AgeBand;
+}
+
+const ALL_CATEGORIES = (1 << CATEGORIES.length) - 1;
+
+/** A compiled lexicon, with a few figures for diagnostics and benchmarks. */
+export class Lexicon implements CompiledLexicon {
+  readonly version: string;
+  readonly size: number;
+  /** Patterns in the automaton (spelling variants of terms and exceptions). */
+  readonly patternCount: number;
+  /** @internal */
+  readonly matcher: Matcher;
+
+  constructor(version: string, size: number, patternCount: number, matcher: Matcher) {
+    this.version = version;
+    this.size = size;
+    this.patternCount = patternCount;
+    this.matcher = matcher;
+  }
+
+  /** Bytes held by the automaton's typed arrays (entries' strings not counted). */
+  get byteSize(): number {
+    return this.matcher.byteSize;
+  }
+
+  match(text: string): LexiconMatch[] {
+    return this.matcher.run(text).matches;
+  }
+
+  createStream(options?: PhraseStreamOptions): PhraseStream {
+    return new PhraseStreamImpl(this.matcher, options);
+  }
+}
+
+/**
+ * Compiles a validated lexicon (see parseLexicon) into a matcher. Each term and exception is
+ * normalised exactly as text is, in up to three spellings: as written (apostrophes and hyphens read
+ * as separators: `don t tell`), with them removed (`dont tell`), and with the words run together
+ * (`donttell`, which is also what spaced-out letters `d o n t t e l l` become).
+ */
+export function compileLexicon(file: LexiconFile, options: CompileOptions = {}): Lexicon {
+  const norm = new NormalisedText();
+  const patterns: CompiledPattern[] = [];
+  const entries: EntryInfo[] = [];
+  for (const entry of file.entries) {
+    if (
+      options.ageBand !== undefined &&
+      entry.ageBands !== undefined &&
+      !entry.ageBands.includes(options.ageBand)
+    ) {
+      continue;
+    }
+    const stem = entry.term.endsWith('*');
+    const owner = entries.length;
+    entries.push({
+      category: entry.category,
+      severity: entry.severity,
+      term: entry.term,
+      categoryBit: 1 << CATEGORIES.indexOf(entry.category),
+    });
+    addVariants(patterns, norm, stem ? entry.term.slice(0, -1) : entry.term, stem, owner);
+  }
+  const masks: number[] = [];
+  file.exceptions.forEach((exception, index) => {
+    masks.push(
+      exception.categories === undefined
+        ? ALL_CATEGORIES
+        : exception.categories.reduce((m, c) => m | (1 << CATEGORIES.indexOf(c)), 0),
+    );
+    addVariants(patterns, norm, exception.phrase, false, -(index + 1));
+  });
+  return new Lexicon(file.version, entries.length, patterns.length, new Matcher(patterns, entries, masks));
+}
+
+function addVariants(
+  patterns: CompiledPattern[],
+  norm: NormalisedText,
+  term: string,
+  stem: boolean,
+  owner: number,
+): void {
+  const joined = term.replace(/['’-]/g, '');
+  const spellings = [term];
+  if (joined !== term) spellings.push(joined);
+  if (joined.includes(' ')) spellings.push(joined.replaceAll(' ', ''));
+  const first = patterns.length;
+  for (const spelling of spellings) {
+    normalise(spelling, norm);
+    if (norm.length === 0) continue;
+    const codes = norm.codes.slice(0, norm.length);
+    const runs = norm.runs.slice(0, norm.length);
+    const duplicate = patterns.slice(first).some((p) => sameArray(p.codes, codes) && sameArray(p.runs, runs));
+    if (!duplicate) patterns.push({ codes, runs, stem, owner });
+  }
+}
+
+function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

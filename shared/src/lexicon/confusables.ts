@@ -1,0 +1,68 @@
+/**
+ * Look-alike letters folded to the Latin letter a pupil means (after lower-casing and NFKD).
+ * Cyrillic and Greek letters that render like Latin ones are the usual way to slip a word past a
+ * keyword list; a few Latin variants (dotless i, script l) are here for the same reason.
+ * Only letters that are visually near-identical in common fonts are listed, so real Greek or
+ * Russian text is not turned into English words by accident beyond what the glyphs suggest.
+ */
+export const CONFUSABLES: Readonly<Record<string, string>> = {
+  // Cyrillic
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  һ: 'h',
+  н: 'h',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  к: 'k',
+  ӏ: 'l',
+  м: 'm',
+  о: 'o',
+  р: 'p',
+  ԛ: 'q',
+  г: 'r',
+  ѕ: 's',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  ү: 'y',
+  х: 'x',
+  ԁ: 'd',
+  ԝ: 'w',
+  ь: 'b',
+  п: 'n',
+  // Greek
+  α: 'a',
+  β: 'b',
+  γ: 'y',
+  ε: 'e',
+  ζ: 'z',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  μ: 'u',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  ς: 's',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
+  // Latin variants
+  ı: 'i',
+  ȷ: 'j',
+  ɑ: 'a',
+  ɡ: 'g',
+  ɩ: 'i',
+  ℓ: 'l',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ł: 'l',
+  þ: 'th',
+};

@@ -1,0 +1,265 @@
+import { foldCodePoint, Kind } from './fold.js';
+
+/** The separator between words in normalised text. */
+export const SEP = 32;
+
+/**
+ * Normalised text with an offset map back to the original. Each normalised character stands for a
+ * run of identical letters in the original (`runs` is the run's length, so `killll` is `k i l`
+ * with runs 1 1 4) and `starts`/`ends` give its UTF-16 span in the original.
+ * Words are separated by exactly one SEP. Buffers are reused between calls.
+ */
+export class NormalisedText {
+  length = 0;
+  codes = new Uint16Array(256);
+  runs = new Uint8Array(256);
+  starts = new Int32Array(256);
+  ends = new Int32Array(256);
+
+  reserve(n: number): void {
+    if (n <= this.codes.length) return;
+    const size = Math.max(n, this.codes.length * 2);
+    this.codes = grow(this.codes, new Uint16Array(size));
+    this.runs = grow(this.runs, new Uint8Array(size));
+    this.starts = grow(this.starts, new Int32Array(size));
+    this.ends = grow(this.ends, new Int32Array(size));
+  }
+
+  /** The normalised characters as a string (tests and debugging). */
+  toString(): string {
+    let s = '';
+    for (let i = 0; i < this.length; i++)
+      s += String.fromCharCode(this.codes[i] as number).repeat(this.runs[i] as number);
+    return s;
+  }
+}
+
+function grow<T extends Uint16Array | Uint8Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+const IGNORED = 4; // a separator swallowed by a spaced-out word (`k i l l`)
+
+// Leetspeak digits and symbols, read as letters only inside a word that has letters.
+const LEET = new Uint16Array(128);
+for (const [from, to] of Object.entries({
+  '0': 'o',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
+  '@': 'a',
+  $: 's',
+  '+': 't',
+})) {
+  LEET[from.charCodeAt(0)] = to.charCodeAt(0);
+}
+const EURO = 0x20ac;
+const isOneLike = (c: number): boolean => c === 49 /* 1 */ || c === 33 /* ! */ || c === 124; /* | */
+const isEdgeSymbol = (c: number): boolean => c === 33 || c === 124 || c === 43; /* ! | + */
+
+// Scratch atoms: one per folded character, reused between calls.
+let aCode = new Uint16Array(256);
+let aKind = new Uint8Array(256);
+let aStart = new Int32Array(256);
+let aEnd = new Int32Array(256);
+let tokA = new Int32Array(64);
+let tokB = new Int32Array(64);
+
+function reserveAtoms(n: number): void {
+  if (n <= aCode.length) return;
+  const size = Math.max(n, aCode.length * 2);
+  aCode = grow(aCode, new Uint16Array(size));
+  aKind = grow(aKind, new Uint8Array(size));
+  aStart = grow(aStart, new Int32Array(size));
+  aEnd = grow(aEnd, new Int32Array(size));
+}
+
+function reserveTokens(n: number): void {
+  if (n <= tokA.length) return;
+  const size = Math.max(n, tokA.length * 2);
+  tokA = grow(tokA, new Int32Array(size));
+  tokB = grow(tokB, new Int32Array(size));
+}
+
+/**
+ * Normalises `text.slice(from, to)` into `out` (offsets stay relative to the whole `text`).
+ * Steps, in order: fold each code point (NFKD, case, marks, zero-width, confusables); split into
+ * words; drop `! | +` at a word's edges (punctuation); join spaced-out letters (`k i l l`,
+ * `k.i.l.l`); read leetspeak inside words that contain a letter; squeeze runs of identical letters.
+ */
+export function normalise(text: string, out: NormalisedText, from = 0, to = text.length): void {
+  const atoms = foldAtoms(text, from, to);
+  const tokens = findTokens(atoms);
+  joinSpacedLetters(tokens);
+  emit(atoms, tokens, out);
+}
+
+function foldAtoms(text: string, from: number, to: number): number {
+  reserveAtoms((to - from) * 2 + 8);
+  let n = 0;
+  for (let i = from; i < to;) {
+    const cp = text.codePointAt(i) as number;
+    const width = cp > 0xffff ? 2 : 1;
+    const folded = foldCodePoint(cp);
+    const codes = folded.codes;
+    if (codes.length > 2) reserveAtoms(n + codes.length + (to - i) * 2);
+    for (let k = 0; k < codes.length; k++) {
+      const kind = folded.kinds[k] as number;
+      // Separators keep their original character: `k.i.l.l` needs to know the gaps are all dots.
+      aCode[n] = kind === Kind.Sep ? text.charCodeAt(i) : (codes[k] as number);
+      aKind[n] = kind;
+      aStart[n] = i;
+      aEnd[n] = i + width;
+      n++;
+    }
+    i += width;
+  }
+  return n;
+}
+
+/** Finds words (maximal runs of non-separators) after dropping edge symbols; returns their count. */
+function findTokens(n: number): number {
+  let count = 0;
+  let i = 0;
+  while (i < n) {
+    if (aKind[i] === Kind.Sep) {
+      i++;
+      continue;
+    }
+    let a = i;
+    while (i < n && aKind[i] !== Kind.Sep) i++;
+    let b = i;
+    while (a < b && aKind[a] === Kind.LeetSymbol && isEdgeSymbol(aCode[a] as number)) aKind[a++] = Kind.Sep;
+    while (b > a && aKind[b - 1] === Kind.LeetSymbol && isEdgeSymbol(aCode[b - 1] as number))
+      aKind[--b] = Kind.Sep;
+    if (a === b) continue;
+    let hasLetter = false;
+    for (let k = a; k < b; k++) if (aKind[k] === Kind.Letter) hasLetter = true;
+    if (!hasLetter) {
+      // `$5`, `!!!`: no letter to read the symbols as; they are punctuation, digits stay digits.
+      let k = a;
+      while (k < b) {
+        while (k < b && aKind[k] === Kind.LeetSymbol) aKind[k++] = Kind.Sep;
+        const s = k;
+        while (k < b && aKind[k] !== Kind.LeetSymbol) k++;
+        if (k > s) {
+          reserveTokens(count + 1);
+          tokA[count] = s;
+          tokB[count++] = k;
+        }
+      }
+      continue;
+    }
+    reserveTokens(count + 1);
+    tokA[count] = a;
+    tokB[count++] = b;
+  }
+  return count;
+}
+
+/**
+ * Joins three or more one-character words separated by the same single character (`k i l l`,
+ * `k.i.l.l`, `k-i-l-l`) into one word, by marking the gaps ignored. Two letters are required so a
+ * list of numbers stays numbers. English rarely puts three one-letter words in a row.
+ */
+function joinSpacedLetters(count: number): void {
+  let t = 0;
+  while (t < count) {
+    if ((tokB[t] as number) - (tokA[t] as number) !== 1) {
+      t++;
+      continue;
+    }
+    let u = t;
+    let gapCode = -1;
+    while (u + 1 < count && (tokB[u + 1] as number) - (tokA[u + 1] as number) === 1) {
+      const gapStart = tokB[u] as number;
+      if ((tokA[u + 1] as number) - gapStart !== 1) break;
+      const code = aCode[gapStart] as number;
+      if (gapCode === -1) gapCode = code;
+      else if (code !== gapCode) break;
+      u++;
+    }
+    if (u - t >= 2) {
+      let letters = 0;
+      for (let k = t; k <= u; k++) if (aKind[tokA[k] as number] === Kind.Letter) letters++;
+      if (letters >= 2) {
+        for (let k = t; k < u; k++) aKind[tokB[k] as number] = IGNORED;
+        tokB[t] = tokB[u] as number;
+        for (let k = t + 1; k <= u; k++) tokA[k] = -1; // merged into t
+      }
+    }
+    t = u + 1;
+  }
+}
+
+function emit(atomCount: number, count: number, out: NormalisedText): void {
+  out.reserve(atomCount + count + 2);
+  const codes = out.codes;
+  const runs = out.runs;
+  const starts = out.starts;
+  const ends = out.ends;
+  let n = 0;
+  let lastEnd = 0;
+  for (let t = 0; t < count; t++) {
+    const a = tokA[t] as number;
+    if (a < 0) continue;
+    const b = tokB[t] as number;
+    if (n > 0) {
+      codes[n] = SEP;
+      runs[n] = 1;
+      starts[n] = lastEnd;
+      ends[n] = aStart[a] as number;
+      n++;
+    }
+    let hasLetter = false;
+    for (let k = a; k < b; k++) if (aKind[k] === Kind.Letter) hasLetter = true;
+    let prev = -1;
+    for (let k = a; k < b; k++) {
+      const kind = aKind[k];
+      if (kind === IGNORED) continue;
+      let code = aCode[k] as number;
+      if (hasLetter && kind !== Kind.Letter) {
+        if (isOneLike(code)) {
+          // One `1`/`!`/`|` reads as i (`k1ll`, `su!c!de`), two or more as l (`ki11`, `ki||`).
+          const before = k > a && isOneLike(aCode[k - 1] as number) && aKind[k - 1] !== Kind.Letter;
+          const after = k + 1 < b && isOneLike(aCode[k + 1] as number) && aKind[k + 1] !== Kind.Letter;
+          code = before || after ? 108 : 105;
+        } else if (code === EURO) {
+          code = 101;
+        } else if (code < 128 && LEET[code] !== 0) {
+          code = LEET[code] as number;
+        }
+      }
+      if (code === prev && (runs[n - 1] as number) < 255) {
+        runs[n - 1] = (runs[n - 1] as number) + 1;
+        ends[n - 1] = aEnd[k] as number;
+      } else {
+        codes[n] = code;
+        runs[n] = 1;
+        starts[n] = aStart[k] as number;
+        ends[n] = aEnd[k] as number;
+        n++;
+        prev = code;
+      }
+    }
+    lastEnd = aEnd[b - 1] as number;
+  }
+  // A trailing separator tells a stream that the last word is finished.
+  if (
+    n > 0 &&
+    atomCount > 0 &&
+    aKind[atomCount - 1] !== IGNORED &&
+    lastEnd < (aEnd[atomCount - 1] as number)
+  ) {
+    codes[n] = SEP;
+    runs[n] = 1;
+    starts[n] = lastEnd;
+    ends[n] = aEnd[atomCount - 1] as number;
+    n++;
+  }
+  out.length = n;
+}
