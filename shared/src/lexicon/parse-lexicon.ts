@@ -75,6 +75,8 @@ function describeProblem(issue: z.core.$ZodIssue, value: unknown, field: string)
         ? `must be at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}`
         : `must be at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}`;
     case 'invalid_value':
+      if (value === undefined)
+        return `is required (${issue.values.map((v) => JSON.stringify(v)).join(' or ')})`;
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${
         value === undefined ? '' : ` (got ${JSON.stringify(value)})`
       }`;
