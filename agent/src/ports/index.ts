@@ -1,0 +1,9 @@
+export type * from './keystroke-source.js';
+export type * from './window-source.js';
+export type * from './screenshotter.js';
+export type * from './queue-store.js';
+export type * from './collector-client.js';
+export type * from './clock.js';
+export type * from './logger.js';
+export type * from './host-info.js';
+export type * from './agent-state-store.js';
