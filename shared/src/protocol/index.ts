@@ -5,3 +5,4 @@ export * from './capture.js';
 export * from './enrol.js';
 export * from './heartbeat.js';
 export * from './policy.js';
+export * from './staff.js';

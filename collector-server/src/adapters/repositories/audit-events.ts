@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import type { AuditEventsRepository } from '../../ports/audit-events-repository.js';
+import type { Database } from '../db/schema.js';
+
+export function auditEventsRepository(db: Kysely<Database>): AuditEventsRepository {
+  return {
+    async append(e) {
+      const r = await db
+        .insertInto('audit_events')
+        .values({
+          at: e.at,
+          actor_user_id: e.actorUserId,
+          actor_device_id: e.actorDeviceId ?? null,
+          action: e.action,
+          target_type: e.targetType,
+          target_id: e.targetId,
+          school_id: e.schoolId,
+          details_json: JSON.stringify(e.details ?? {}),
+          prev_hash: null,
+          hash: null,
+        })
+        .returning('seq')
+        .executeTakeFirstOrThrow();
+      return Number(r.seq);
+    },
+    async list({ schoolId, action, afterSeq, limit }) {
+      let q = db.selectFrom('audit_events').selectAll().orderBy('seq').limit(limit);
+      if (schoolId !== undefined) q = q.where('school_id', '=', schoolId);
+      if (action !== undefined) q = q.where('action', '=', action);
+      if (afterSeq !== undefined) q = q.where('seq', '>', afterSeq);
+      return (await q.execute()).map((r) => ({
+        seq: Number(r.seq),
+        at: r.at,
+        actorUserId: r.actor_user_id,
+        actorDeviceId: r.actor_device_id,
+        action: r.action,
+        targetType: r.target_type,
+        targetId: r.target_id,
+        schoolId: r.school_id,
+        details: JSON.parse(r.details_json) as Record<string, unknown>,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      }));
+    },
+    async count() {
+      const r = await db
+        .selectFrom('audit_events')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+  };
+}

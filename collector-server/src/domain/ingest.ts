@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { CaptureMetadata, ScreenshotMediaType } from '@kestrel/shared/protocol';
+import type { Capture } from '../ports/captures-repository.js';
+import type { Clock } from '../ports/clock.js';
+import type { Device } from '../ports/devices-repository.js';
+import type { ImageProcessor } from '../ports/image-processor.js';
+import type { ScreenshotStore } from '../ports/screenshot-store.js';
+import type { Storage } from '../ports/storage.js';
+
+export interface IngestDeps {
+  storage: Storage;
+  screenshots: ScreenshotStore;
+  images: ImageProcessor;
+  clock: Clock;
+}
+
+export interface IngestResult {
+  id: string;
+  /** False when the device had already sent this captureId (nothing new was stored). */
+  created: boolean;
+}
+
+/**
+ * Stores one capture whole or not at all. The image is proven and thumbnailed first, then both files
+ * are written (content-addressed, so a retry rewrites nothing), then the row commits. A crash between
+ * the files and the row leaves only unreferenced files, which orphan collection removes.
+ */
+export async function ingestCapture(
+  deps: IngestDeps,
+  device: Device,
+  metadata: CaptureMetadata,
+  screenshot: { bytes: Buffer; mediaType: ScreenshotMediaType },
+): Promise<IngestResult> {
+  // A resend (the agent never saw our answer) costs one indexed lookup, no image work.
+  const existing = await deps.storage.captures.findByDeviceCaptureId(device.id, metadata.captureId);
+  if (existing !== undefined) return { id: existing, created: false };
+
+  const image = await deps.images.process(screenshot.bytes, screenshot.mediaType, {
+    blurThumbnail: metadata.category === 'illegal',
+  });
+  const [screenshotSha256, thumbnailSha256] = await Promise.all([
+    deps.screenshots.put(screenshot.bytes),
+    deps.screenshots.put(image.thumbnail),
+  ]);
+  const now = deps.clock.now().toISOString();
+  const capture: Capture = {
+    ...metadata,
+    id: randomUUID(),
+    schoolId: device.schoolId,
+    deviceId: device.id,
+    capturedAtUtc: new Date(metadata.capturedAt).toISOString(),
+    screenshotSha256,
+    screenshotMediaType: image.mediaType,
+    screenshotBytes: screenshot.bytes.length,
+    width: image.width,
+    height: image.height,
+    thumbnailSha256,
+    thumbnailMediaType: image.thumbnailMediaType,
+    status: 'unreviewed',
+    receivedAt: now,
+    reviewedBy: null,
+    reviewedAt: null,
+  };
+  // A concurrent resend may win the race here; the unique constraint makes the loser answer its id.
+  return deps.storage.transaction(async (repos) => {
+    const result = await repos.captures.insertOnce(capture);
+    if (result.created) await repos.devices.touch(device.id, now);
+    return result;
+  });
+}

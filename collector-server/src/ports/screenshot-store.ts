@@ -1,0 +1,14 @@
+/**
+ * Content-addressed image storage: the key is the SHA-256 (hex) of the bytes, so a path is never
+ * built from client input and writing the same image twice is harmless.
+ */
+export interface ScreenshotStore {
+  /** Stores `bytes` durably and returns their SHA-256. Idempotent. */
+  put(bytes: Buffer): Promise<string>;
+  get(sha256: string): Promise<Buffer | undefined>;
+  has(sha256: string): Promise<boolean>;
+  /** For retention and orphan collection; deleting an absent file is not an error. */
+  delete(sha256: string): Promise<void>;
+  /** Every stored hash (for orphan collection: files no row refers to). */
+  list(): AsyncIterable<string>;
+}
