@@ -35,7 +35,7 @@ describe('writeCrashReport', () => {
     );
     const path = report(dataDir, Date.parse('2026-11-23T10:15:30.123Z'), error);
     expect(path).toBe(join(dataDir, CRASH_REPORT_DIR, 'crash-2026-11-23T10-15-30-123Z-4242.json'));
-    const text = readFileSync(path!, 'utf8');
+    const text = readFileSync(path ?? '', 'utf8');
     const written = JSON.parse(text);
     expect(written).toMatchObject({
       time: '2026-11-23T10:15:30.123Z',

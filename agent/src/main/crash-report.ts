@@ -33,7 +33,8 @@ export function redactError(error: unknown): {
   const code = (err as { code?: unknown }).code;
   const message = err.message
     .replace(/(["'`«“‘])(?:(?!\1)[^\n])*\1|[“‘][^”’\n]*[”’]/g, '$1…$1')
-    .split('\n')[0]!
+    .split('\n', 1)
+    .join('')
     .slice(0, MAX_MESSAGE);
   const stack = (err.stack ?? '')
     .split('\n')

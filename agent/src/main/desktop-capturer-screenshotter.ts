@@ -1,5 +1,5 @@
 import type { SourceHealth } from '@kestrel/shared/protocol';
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import type { Screenshot, Screenshotter } from '../ports/screenshotter.js';
 
 /** The parts of Electron's `desktopCapturer` and `screen` this adapter uses (injected). */
@@ -60,7 +60,7 @@ export class DesktopCapturerScreenshotter implements Screenshotter {
     const width = Math.max(...displays.map((d) => d.bounds.x + d.bounds.width)) - left;
     const height = Math.max(...displays.map((d) => d.bounds.y + d.bounds.height)) - top;
 
-    const layers: sharp.OverlayOptions[] = [];
+    const layers: OverlayOptions[] = [];
     for (const display of displays) {
       const source =
         sources.find((s) => s.display_id === String(display.id)) ??
