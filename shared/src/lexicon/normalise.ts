@@ -59,7 +59,8 @@ for (const [from, to] of Object.entries({
 }
 const EURO = 0x20ac;
 const isOneLike = (c: number): boolean => c === 49 /* 1 */ || c === 33 /* ! */ || c === 124; /* | */
-const isEdgeSymbol = (c: number): boolean => c === 33 || c === 124 || c === 43; /* ! | + */
+// `!` and `+` end sentences and numbers (`wow!`, `5+`); `|` is read as a letter wherever it touches one.
+const isEdgeSymbol = (c: number): boolean => c === 33 || c === 43; /* ! + */
 
 // Scratch atoms: one per folded character, reused between calls.
 let aCode = new Uint16Array(256);
@@ -88,7 +89,7 @@ function reserveTokens(n: number): void {
 /**
  * Normalises `text.slice(from, to)` into `out` (offsets stay relative to the whole `text`).
  * Steps, in order: fold each code point (NFKD, case, marks, zero-width, confusables); split into
- * words; drop `! | +` at a word's edges (punctuation); join spaced-out letters (`k i l l`,
+ * words; drop `!` and `+` at a word's edges (punctuation); join spaced-out letters (`k i l l`,
  * `k.i.l.l`); read leetspeak inside words that contain a letter; squeeze runs of identical letters.
  */
 export function normalise(text: string, out: NormalisedText, from = 0, to = text.length): void {
@@ -224,10 +225,10 @@ function emit(atomCount: number, count: number, out: NormalisedText): void {
       let code = aCode[k] as number;
       if (hasLetter && kind !== Kind.Letter) {
         if (isOneLike(code)) {
-          // One `1`/`!`/`|` reads as i (`k1ll`, `su!c!de`), two or more as l (`ki11`, `ki||`).
+          // A lone `1` or `!` reads as i (`k1ll`, `su!c!de`), `|` and pairs as l (`myse|f`, `ki11`, `ki!!`).
           const before = k > a && isOneLike(aCode[k - 1] as number) && aKind[k - 1] !== Kind.Letter;
           const after = k + 1 < b && isOneLike(aCode[k + 1] as number) && aKind[k + 1] !== Kind.Letter;
-          code = before || after ? 108 : 105;
+          code = before || after || code === 124 ? 108 : 105;
         } else if (code === EURO) {
           code = 101;
         } else if (code < 128 && LEET[code] !== 0) {
