@@ -89,6 +89,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   };
   app.decorate('kestrel', context);
 
+  // The API speaks JSON and multipart only; a text/plain body is refused (415) rather than parsed.
+  app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
   installSecurityHeaders(app);
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  backends,
   captureParts,
   enrol,
   type Harness,
@@ -11,10 +12,10 @@ import {
   storedFiles,
 } from './collector-helpers.js';
 
-describe('agent API', () => {
+describe.each(await backends())('agent API on $name', (backend) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startCollector();
+    h = await startCollector(backend.env());
   });
   afterAll(async () => h.close());
 

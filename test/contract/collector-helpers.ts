@@ -11,6 +11,7 @@ import { type Config, testConfig } from '../../collector-server/src/config/confi
 import { ensureFirstRun } from '../../collector-server/src/domain/first-run.js';
 import { hashPassword } from '../../collector-server/src/domain/secrets.js';
 import type { Role } from '../../collector-server/src/ports/roles.js';
+import { dropSchema, freshSchemaName, postgresUrl } from './storage-postgres.js';
 
 export const ENROLMENT_TOKEN = 'test-enrolment-token-0123456789';
 export const ADMIN = { email: 'admin@school.test', password: 'correct horse battery staple' };
@@ -121,6 +122,9 @@ export async function startCollector(env: Record<string, string> = {}): Promise<
       await harness.app.close();
       await storage.close();
       await rm(dataDir, { recursive: true, force: true });
+      if (config.database.kind === 'postgres' && config.database.schema !== undefined) {
+        await dropSchema(config.database.url, config.database.schema);
+      }
     },
   };
   return harness;
@@ -206,4 +210,26 @@ export async function storedFiles(dataDir: string): Promise<string[]> {
   };
   await walk(join(dataDir, 'screenshots'));
   return out;
+}
+
+export interface Backend {
+  name: string;
+  /** Environment for `startCollector`: a fresh PostgreSQL schema per call, or nothing (SQLite). */
+  env(): Record<string, string>;
+}
+
+/** SQLite always; PostgreSQL when reachable (or required: then unreachable fails). */
+export async function backends(): Promise<Backend[]> {
+  const url = await postgresUrl();
+  const list: Backend[] = [{ name: 'SQLite', env: () => ({}) }];
+  if (url !== undefined) {
+    list.push({ name: 'PostgreSQL', env: () => ({ DATABASE_URL: url, DATABASE_SCHEMA: freshSchemaName() }) });
+  }
+  return list;
+}
+
+/** The value, or a test failure naming what was missing. */
+export function must<T>(value: T | undefined | null, what = 'value'): T {
+  if (value === undefined || value === null) throw new Error(`expected a ${what}`);
+  return value;
 }

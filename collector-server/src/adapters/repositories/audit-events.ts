@@ -1,28 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { AuditEventsRepository } from '../../ports/audit-events-repository.js';
 import type { Database } from '../db/schema.js';
+import { appendChained } from './audit-chain.js';
 
 export function auditEventsRepository(db: Kysely<Database>): AuditEventsRepository {
   return {
-    async append(e) {
-      const r = await db
-        .insertInto('audit_events')
-        .values({
-          at: e.at,
-          actor_user_id: e.actorUserId,
-          actor_device_id: e.actorDeviceId ?? null,
-          action: e.action,
-          target_type: e.targetType,
-          target_id: e.targetId,
-          school_id: e.schoolId,
-          details_json: JSON.stringify(e.details ?? {}),
-          prev_hash: null,
-          hash: null,
-        })
-        .returning('seq')
-        .executeTakeFirstOrThrow();
-      return Number(r.seq);
-    },
+    // Every event joins the hash chain (issue 7): see audit-chain.ts.
+    append: (e) => appendChained(db, e),
     async list({ schoolId, action, afterSeq, limit }) {
       let q = db.selectFrom('audit_events').selectAll().orderBy('seq').limit(limit);
       if (schoolId !== undefined) q = q.where('school_id', '=', schoolId);
