@@ -1,0 +1,64 @@
+import type { Category, Severity } from '@kestrel/shared/protocol';
+import type { Role } from '../../ports/roles.js';
+import type { AlertPreferences, AlertRule } from './alert-rules.js';
+
+export interface MailMessage {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+/** Sends e-mail (SMTP adapter in adapters/mail). */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+/** Calls a school's webhook with a JSON body. */
+export interface WebhookPoster {
+  post(url: string, body: Record<string, unknown>): Promise<void>;
+}
+
+/** What alerting needs to know about a capture: never its phrase, context or screenshot. */
+export interface AlertCapture {
+  id: string;
+  schoolId: string;
+  category: Category;
+  severity: Severity;
+  capturedAt: string;
+  receivedAt: string;
+  status: string;
+}
+
+export interface StaffRecipient {
+  userId: string;
+  email: string;
+  displayName: string;
+  roles: Role[];
+  disabled: boolean;
+}
+
+export interface DeliveryKey {
+  captureId: string;
+  channel: 'email' | 'webhook';
+  recipient: string;
+}
+
+export interface AlertStore {
+  rule(schoolId: string): Promise<AlertRule | undefined>;
+  setRule(schoolId: string, rule: AlertRule, by: string): Promise<void>;
+  preferences(userId: string): Promise<AlertPreferences | undefined>;
+  setPreferences(userId: string, prefs: AlertPreferences): Promise<void>;
+  /** Captures received at or after `since`, oldest first (the dispatcher's window). */
+  capturesReceivedSince(since: string, limit: number): Promise<AlertCapture[]>;
+  /** Whether an alert was delivered already (each alert goes out once). */
+  delivered(key: DeliveryKey): Promise<boolean>;
+  /** Recorded after a successful send: a crash in between repeats an alert rather than losing it. */
+  recordDelivery(key: DeliveryKey, at: string): Promise<void>;
+  /** Last time a digest was sent to a user (undefined: never). */
+  lastDigest(userId: string): Promise<string | undefined>;
+  setLastDigest(userId: string, at: string): Promise<void>;
+  /** Capture counts per category in a school received since a time. */
+  countsSince(schoolId: string, since: string): Promise<{ category: Category; count: number }[]>;
+  schools(): Promise<{ id: string; name: string; timeZone: string }[]>;
+  staffOf(schoolId: string): Promise<StaffRecipient[]>;
+}

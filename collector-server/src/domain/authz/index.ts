@@ -1,0 +1,3 @@
+export * from './actions.js';
+export * from './role-grants.js';
+export * from './policy.js';
