@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../collector-server/src/domain/secrets.js';
+import { csrfTokenFor } from '../../collector-server/src/domain/moderation/csrf.js';
 import {
   ADMIN,
   addStaff,
@@ -259,7 +260,13 @@ describe.each(await backends())('staff API on $name', (backend) => {
 
   it('signs out: the session no longer works', async () => {
     const cookie = await signIn(h.app, 'mod.a@school.test', PASSWORD);
-    const out = await h.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie } });
+    // State-changing staff requests carry the session's CSRF token (docs/moderation.md).
+    const csrf = csrfTokenFor(cookie.slice('kestrel_session='.length));
+    const out = await h.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/session',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
     expect(out.statusCode).toBe(204);
     expect(String(out.headers['set-cookie'])).toMatch(/kestrel_session=;/);
     expect((await list(cookie)).statusCode).toBe(401);

@@ -23,13 +23,19 @@ export class StaffSessions {
   ) {}
 
   /** Checks the password; answers the new session's token (for the cookie) and the user. */
-  async signIn(email: string, password: string): Promise<{ token: string; user: User; expiresAt: Date }> {
+  async signIn(
+    email: string,
+    password: string,
+    // Runs after the password is proven and before a session exists (two-factor, issue 6).
+    secondFactor?: (user: User) => Promise<void>,
+  ): Promise<{ token: string; user: User; expiresAt: Date }> {
     const user = await this.storage.users.findByEmail(email.trim());
     // Verify against a decoy when the user is unknown, so both paths take the same time.
     const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
     if (user === undefined || !ok || user.disabledAt !== null) {
       throw new KestrelError('INVALID_CREDENTIALS', 'The email or password is wrong');
     }
+    if (secondFactor !== undefined) await secondFactor(user);
     const now = this.clock.now();
     const token = newToken();
     const expiresAt = new Date(now.getTime() + this.ttlMs);

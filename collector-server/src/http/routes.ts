@@ -1,4 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { authRoutes } from './auth-routes.js';
+import { moderationActionRoutes } from './moderation-actions.js';
+import { moderationQueueRoutes } from './moderation-queue.js';
+import { moderationUiRoutes } from './moderation-ui.js';
 import { captureIngestRoutes } from './routes/captures-ingest.js';
 import { captureStaffRoutes } from './routes/captures.js';
 import { enrolRoutes } from './routes/enrol.js';
@@ -24,4 +28,8 @@ export const ROUTE_GROUPS: readonly FastifyPluginAsync[] = [
   policyRoutes,
   sessionRoutes,
   captureStaffRoutes,
+  authRoutes,
+  moderationQueueRoutes,
+  moderationActionRoutes,
+  moderationUiRoutes,
 ];

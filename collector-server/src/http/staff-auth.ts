@@ -2,6 +2,7 @@ import { KestrelError } from '@kestrel/shared/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StaffPrincipal } from '../domain/staff-sessions.js';
 import type { Role } from '../ports/roles.js';
+import { assertCsrf } from './auth-csrf.js';
 
 export const SESSION_COOKIE = 'kestrel_session';
 
@@ -13,6 +14,7 @@ export function requireStaff(roles?: readonly Role[]) {
   return async function staffAuth(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const principal = await request.server.kestrel.sessions.resolve(request.cookies[SESSION_COOKIE]);
     if (principal === undefined) throw new KestrelError('UNAUTHENTICATED', 'Sign in first');
+    assertCsrf(request, request.cookies[SESSION_COOKIE] ?? '');
     if (roles !== undefined && !principal.memberships.some((m) => roles.includes(m.role))) {
       throw new KestrelError('FORBIDDEN', 'Your role may not do this');
     }

@@ -24,6 +24,15 @@ export const ERROR_CODES = {
   TOTP_INVALID: { status: 401, meaning: 'The two-factor code is wrong or expired.' },
   ACCOUNT_LOCKED: { status: 429, meaning: 'Too many failed sign-ins; try again after Retry-After seconds.' },
   CSRF_FAILED: { status: 403, meaning: 'The CSRF token is missing or does not match the session.' },
+  TOTP_ENROLMENT_REQUIRED: {
+    status: 403,
+    meaning: 'Roles that see captures must set up two-factor authentication before using moderation routes.',
+  },
+  REVEAL_REQUIRED: {
+    status: 403,
+    meaning:
+      'An illegal-content capture image is sent only after a reveal with a reason; never as a thumbnail.',
+  },
   FORBIDDEN: { status: 403, meaning: 'Signed in, but this role or school may not do this.' },
   NOT_FOUND: { status: 404, meaning: 'No such resource (or not visible to you).' },
   CONFLICT: { status: 409, meaning: 'The request conflicts with the current state.' },

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 
 /** Tables the moderation module adds (migration 0010), joined onto the core schema with withTables. */
-export interface ModerationTables {
+export type ModerationTables = {
   captures: Database['captures'] & { group_key: string | null };
   moderation_actions: {
     id: string;
@@ -52,7 +52,7 @@ export interface ModerationTables {
     window_start_ms: number;
     locked_until_ms: number | null;
   };
-}
+};
 
 export type ModerationDb = Kysely<Omit<Database, 'captures'> & ModerationTables>;
 

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CAPTURE_VIEWER_ROLES, schoolsWithRole } from '../../domain/capture-access.js';
 import type { Capture } from '../../ports/captures-repository.js';
+import { assertImageViewable } from '../moderation-actions.js';
 import { parseWith } from '../parse.js';
 import { requireStaff, staffOf } from '../staff-auth.js';
 
@@ -116,6 +117,7 @@ export const captureStaffRoutes: FastifyPluginAsync = async (app) => {
   for (const kind of ['screenshot', 'thumbnail'] as const) {
     app.get(`/api/v1/captures/:id/${kind}`, viewer, async (request, reply) => {
       const capture = await visibleCapture(request);
+      await assertImageViewable(request, capture, kind);
       const sha = kind === 'screenshot' ? capture.screenshotSha256 : capture.thumbnailSha256;
       const bytes = await app.kestrel.screenshots.get(sha);
       if (bytes === undefined)

@@ -1,6 +1,8 @@
 import { sessionRequestSchema } from '@kestrel/shared/protocol';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { StaffPrincipal } from '../../domain/staff-sessions.js';
+import { csrfTokenFor } from '../../domain/moderation/csrf.js';
+import { hardenedSignIn } from '../auth-sign-in.js';
 import { parseWith } from '../parse.js';
 import { SESSION_COOKIE, requireStaff, staffOf } from '../staff-auth.js';
 
@@ -23,7 +25,9 @@ async function describe(app: FastifyInstance, p: Pick<StaffPrincipal, 'user' | '
 export const sessionRoutes: FastifyPluginAsync = async (app) => {
   app.post('/api/v1/session', async (request: FastifyRequest, reply: FastifyReply) => {
     const body = parseWith(sessionRequestSchema, request.body);
-    const { token, user, expiresAt } = await app.kestrel.sessions.signIn(body.email, body.password);
+    const { token, user, expiresAt } = await hardenedSignIn(request, body, (secondFactor) =>
+      app.kestrel.sessions.signIn(body.email, body.password, secondFactor),
+    );
     reply.setCookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -32,9 +36,11 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
       expires: expiresAt,
     });
     const memberships = await app.kestrel.storage.users.memberships(user.id);
-    return reply
-      .code(200)
-      .send({ ...(await describe(app, { user, memberships })), expiresAt: expiresAt.toISOString() });
+    return reply.code(200).send({
+      ...(await describe(app, { user, memberships })),
+      expiresAt: expiresAt.toISOString(),
+      csrfToken: csrfTokenFor(token),
+    });
   });
 
   app.delete('/api/v1/session', { preHandler: requireStaff() }, async (request, reply) => {
@@ -45,6 +51,10 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/api/v1/me', { preHandler: requireStaff() }, async (request) => {
     const p = staffOf(request);
-    return { ...(await describe(app, p)), expiresAt: p.session.expiresAt };
+    return {
+      ...(await describe(app, p)),
+      expiresAt: p.session.expiresAt,
+      csrfToken: csrfTokenFor(request.cookies[SESSION_COOKIE] ?? ''),
+    };
   });
 };

@@ -52,9 +52,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('undone_at', 'text')
     .execute();
+  // The queue's live-update ETag reads the newest action.
+  await db.schema
+    .createIndex('moderation_actions_created')
+    .on('moderation_actions')
+    .columns(['created_at'])
+    .execute();
   await db.schema
     .createTable('moderation_action_items')
-    .addColumn('action_id', 'text', (c) => c.notNull().references('moderation_actions.id').onDelete('cascade'))
+    .addColumn('action_id', 'text', (c) =>
+      c.notNull().references('moderation_actions.id').onDelete('cascade'),
+    )
     .addColumn('capture_id', 'text', (c) => c.notNull())
     .addColumn('school_id', 'text', (c) => c.notNull())
     .addColumn('previous_status', 'text', (c) => c.notNull())
