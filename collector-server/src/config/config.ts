@@ -90,8 +90,10 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const name = String(i.path[0] ?? '?');
-        const shown = name.includes('PASSWORD') || name.includes('TOKEN') ? '(hidden)' : env[name];
-        return `${name}=${shown === undefined ? '' : JSON.stringify(shown)}: ${i.message}`;
+        const value = env[name];
+        const secret = name.includes('PASSWORD') || name.includes('TOKEN');
+        const shown = value === undefined ? '' : secret ? '(hidden)' : JSON.stringify(value);
+        return `${name}=${shown}: ${i.message}`;
       }),
     );
   }

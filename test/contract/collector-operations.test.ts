@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../collector-server/src/app.js';
+import {
+  captureParts,
+  enrol,
+  type Harness,
+  makeImage,
+  metadata,
+  postCapture,
+  startCollector,
+} from './collector-helpers.js';
+
+describe('health, readiness, metrics, OpenAPI and headers', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startCollector();
+  });
+  afterAll(async () => h.close());
+
+  it('answers liveness and readiness', async () => {
+    expect((await h.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    const ready = await h.app.inject('/readyz');
+    expect([ready.statusCode, ready.json()]).toEqual([200, { status: 'ready' }]);
+  });
+
+  it('is not ready when the database does not answer', async () => {
+    const broken = {
+      ...h.storage,
+      ping: async () => {
+        throw new Error('connection refused');
+      },
+    };
+    const app = await buildApp(h.config, { storage: broken });
+    try {
+      const res = await app.inject('/readyz');
+      expect(res.statusCode).toBe(503);
+      expect(res.json<{ error: { code: string } }>().error.code).toBe('NOT_READY');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('counts captures by category, duplicates, rejections and heartbeats', async () => {
+    const { deviceToken } = await enrol(h.app);
+    const parts = captureParts(metadata({ category: 'gambling', severity: 2 }), await makeImage('jpeg'));
+    await postCapture(h.app, deviceToken, parts);
+    await postCapture(h.app, deviceToken, parts);
+    await postCapture(h.app, undefined, parts);
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/heartbeat',
+      headers: { authorization: `Bearer ${deviceToken}` },
+      payload: { agentVersion: '1', lexiconVersion: '1', queueLength: 0, health: { sources: {} } },
+    });
+    const res = await h.app.inject('/metrics');
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = res.body;
+    expect(text).toContain('kestrel_captures_received_total{category="gambling"} 1');
+    expect(text).toContain('kestrel_captures_duplicate_total 1');
+    expect(text).toContain('kestrel_requests_rejected_total{code="DEVICE_TOKEN_MISSING"} 1');
+    expect(text).toContain('kestrel_heartbeats_total 1');
+    expect(text).toMatch(
+      /kestrel_http_request_duration_seconds_bucket\{method="POST",route="\/api\/v1\/captures",status="2xx",le="\+Inf"\} 2/,
+    );
+    expect(text).toMatch(/^kestrel_process_resident_memory_bytes \d+$/m);
+  });
+
+  it('describes the API in OpenAPI, generated from the shared schemas', async () => {
+    const res = await h.app.inject('/api/v1/openapi.json');
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<{
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    }>();
+    expect(doc.openapi).toBe('3.0.3');
+    for (const path of [
+      '/api/v1/enrol',
+      '/api/v1/captures',
+      '/api/v1/heartbeat',
+      '/api/v1/policy',
+      '/api/v1/session',
+    ]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    const capture = JSON.stringify(doc.paths['/api/v1/captures']);
+    for (const field of ['captureId', 'capturedAt', 'windowTitle', 'self-harm', 'SCREENSHOT_INVALID']) {
+      expect(capture).toContain(field);
+    }
+  });
+
+  it('sends security headers on every answer, errors included', async () => {
+    for (const url of ['/healthz', '/api/v1/nothing-here', '/api/v1/captures']) {
+      const res = await h.app.inject(url);
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.headers['referrer-policy'], url).toBe('no-referrer');
+      expect(res.headers['content-security-policy'], url).toContain("frame-ancestors 'none'");
+    }
+    expect((await h.app.inject('/api/v1/me')).headers['cache-control']).toBe('no-store');
+  });
+});
