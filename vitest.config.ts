@@ -14,6 +14,7 @@ const alias = {
 export default defineConfig({
   resolve: { alias },
   test: {
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
         resolve: { alias },
