@@ -58,6 +58,10 @@ describe('buildTrayModel', () => {
     expect(status({ connection: 'starting' })).toBe('Starting…');
     expect(status({ connection: 'not-configured' })).toBe('Not set up yet: ask your IT technician');
     expect(buildTrayModel({ ...base, connection: 'not-configured' }).icon).toBe('attention');
+    expect(status({ connection: 'revoked' })).toBe(
+      'Removed from the school’s monitoring server: ask your IT technician',
+    );
+    expect(buildTrayModel({ ...base, connection: 'revoked' }).icon).toBe('attention');
   });
 
   it('shows a pause by policy or by the school, and an excluded account, with the paused icon', () => {

@@ -5,8 +5,11 @@ export type Permission = 'accessibility' | 'screen-recording';
 
 /** Everything the tray shows, gathered by the shell from the agent, the policy and the OS. */
 export interface TrayState {
-  /** `not-configured`: no collector address from policy or first-run settings. */
-  connection: 'starting' | 'connected' | 'offline' | 'not-configured';
+  /**
+   * `not-configured`: no collector address from policy or first-run settings; `revoked`: the
+   * collector removed this device, and only a technician re-enrols it.
+   */
+  connection: 'starting' | 'connected' | 'offline' | 'not-configured' | 'revoked';
   /** Captures waiting in the offline queue. */
   queueLength: number;
   /** Why monitoring is paused, if it is. */
@@ -67,6 +70,8 @@ export function statusLine(state: TrayState): string {
       return 'Not set up yet: ask your IT technician';
     case 'starting':
       return 'Starting…';
+    case 'revoked':
+      return 'Removed from the school’s monitoring server: ask your IT technician';
     case 'offline':
       return state.queueLength > 0
         ? `Offline: ${plural(state.queueLength, 'capture')} waiting to be sent`
@@ -119,7 +124,7 @@ export function buildTrayModel(state: TrayState): TrayModel {
     broken.length > 0 ||
     permissions.length > 0 ||
     state.policyProblems.length > 0 ||
-    (state.connection === 'not-configured' && !state.excludedUser);
+    ((state.connection === 'not-configured' || state.connection === 'revoked') && !state.excludedUser);
   const paused = state.excludedUser || state.pausedBy !== undefined;
   return {
     tooltip: `Kestrel: ${status}`,
