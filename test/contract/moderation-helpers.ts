@@ -1,4 +1,4 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { staffSecurityRepository } from '../../collector-server/src/adapters/repositories/staff-security.js';
 import type { KyselyStorage } from '../../collector-server/src/adapters/storage.js';
 import { csrfTokenFor } from '../../collector-server/src/domain/moderation/csrf.js';
