@@ -39,7 +39,7 @@ export interface Session {
     method: InjectOptions['method'],
     url: string,
     payload?: unknown,
-  ): ReturnType<FastifyInstance['inject']>;
+  ): Promise<LightMyRequestResponse>;
 }
 
 const lastStep = new Map<string, number>();
