@@ -37,91 +37,86 @@ export class Automaton {
   readonly states: number;
 
   constructor(patterns: readonly PatternInput[], prefixFlagged: (index: number) => boolean) {
+    const used = new Uint8Array(65_536);
+    used[SEP] = 1;
+    let total = 0;
+    for (const p of patterns) {
+      for (let i = 0; i < p.codes.length; i++) used[p.codes[i] as number] = 1;
+      total += p.codes.length;
+    }
     const alpha = new Uint16Array(65_536);
     let alphabetSize = 1;
-    alpha[SEP] = alphabetSize++;
-    for (const p of patterns) {
-      for (let i = 0; i < p.codes.length; i++) {
-        const c = p.codes[i] as number;
-        if (alpha[c] === 0) alpha[c] = alphabetSize++;
-      }
-    }
+    for (let c = 0; c < 65_536; c++) if (used[c] === 1) alpha[c] = alphabetSize++;
     this.alpha = alpha;
     this.sepIndex = alpha[SEP] as number;
-    const A = alphabetSize;
 
-    // Build the trie with one Map keyed by state * A + symbol (small integer keys stay fast).
-    const edges = new Map<number, number>();
-    const depthList: number[] = [0];
-    const flaggedList: number[] = [0];
-    const outHead: number[] = [-1];
+    // The trie: children as linked lists while building (a dense table at the root, where the
+    // fan-out is), then flattened into sorted edge lists.
+    const capacity = total + 1;
+    const firstChild = new Int32Array(capacity).fill(-1);
+    const nextSibling = new Int32Array(capacity).fill(-1);
+    const symbol = new Uint16Array(capacity);
+    const depth = new Uint16Array(capacity);
+    const flagged = new Uint8Array(capacity);
+    const outHead = new Int32Array(capacity).fill(-1);
     const outNext = new Int32Array(patterns.length);
+    const rootChild = new Int32Array(alphabetSize).fill(-1);
     let states = 1;
     patterns.forEach((p, index) => {
+      const flag = prefixFlagged(index);
       let s = ROOT;
-      const flag = prefixFlagged(index) ? 1 : 0;
-      for (let i = 0; i < p.codes.length; i++) {
-        const key = s * A + (alpha[p.codes[i] as number] as number);
-        let t = edges.get(key);
-        if (t === undefined) {
+      for (let j = 0; j < p.codes.length; j++) {
+        const sym = alpha[p.codes[j] as number] as number;
+        let t = s === ROOT ? (rootChild[sym] as number) : (firstChild[s] as number);
+        if (s !== ROOT) while (t !== -1 && symbol[t] !== sym) t = nextSibling[t] as number;
+        if (t === -1) {
           t = states++;
-          edges.set(key, t);
-          depthList.push(i + 1);
-          flaggedList.push(0);
-          outHead.push(-1);
+          symbol[t] = sym;
+          depth[t] = j + 1;
+          if (s === ROOT) rootChild[sym] = t;
+          nextSibling[t] = firstChild[s] as number;
+          firstChild[s] = t;
         }
-        if (flag) flaggedList[t] = 1;
+        if (flag) flagged[t] = 1;
         s = t;
       }
       outNext[index] = outHead[s] as number;
       outHead[s] = index;
     });
     this.states = states;
+    this.depth = depth.slice(0, states);
+    this.flagged = flagged.slice(0, states);
 
-    // Edge lists sorted by symbol.
     const edgeStart = new Int32Array(states + 1);
-    for (const key of edges.keys()) {
-      const at = Math.floor(key / A) + 1;
-      edgeStart[at] = (edgeStart[at] as number) + 1;
-    }
-    for (let s = 0; s < states; s++)
-      edgeStart[s + 1] = (edgeStart[s + 1] as number) + (edgeStart[s] as number);
-    const fill = edgeStart.slice(0, states);
-    const edgeChar = new Uint16Array(edges.size);
-    const edgeTo = new Int32Array(edges.size);
-    for (const [key, to] of edges) {
-      const s = Math.floor(key / A);
-      const at = fill[s] as number;
-      fill[s] = at + 1;
-      edgeChar[at] = key - s * A;
-      edgeTo[at] = to;
-    }
-    edges.clear();
+    const edgeChar = new Uint16Array(Math.max(0, states - 1));
+    const edgeTo = new Int32Array(Math.max(0, states - 1));
+    let e = 0;
     for (let s = 0; s < states; s++) {
-      const a = edgeStart[s] as number;
-      const b = edgeStart[s + 1] as number;
-      for (let i = a + 1; i < b; i++) {
-        const c = edgeChar[i] as number;
-        const t = edgeTo[i] as number;
-        let j = i - 1;
-        while (j >= a && (edgeChar[j] as number) > c) {
-          edgeChar[j + 1] = edgeChar[j] as number;
-          edgeTo[j + 1] = edgeTo[j] as number;
+      edgeStart[s] = e;
+      const a = e;
+      for (let t = firstChild[s] as number; t !== -1; t = nextSibling[t] as number) {
+        // insertion sort by symbol: most states have one child
+        const sym = symbol[t] as number;
+        let j = e++;
+        while (j > a && (edgeChar[j - 1] as number) > sym) {
+          edgeChar[j] = edgeChar[j - 1] as number;
+          edgeTo[j] = edgeTo[j - 1] as number;
           j--;
         }
-        edgeChar[j + 1] = c;
-        edgeTo[j + 1] = t;
+        edgeChar[j] = sym;
+        edgeTo[j] = t;
       }
     }
+    edgeStart[states] = e;
     this.edgeStart = edgeStart;
     this.edgeChar = edgeChar;
     this.edgeTo = edgeTo;
-    const rootNext = new Int32Array(A).fill(-1);
-    for (let i = edgeStart[0] as number; i < (edgeStart[1] as number); i++)
+    const rootNext = new Int32Array(alphabetSize).fill(-1);
+    for (let i = edgeStart[0] as number; i < (edgeStart[1] as number); i++) {
       rootNext[edgeChar[i] as number] = edgeTo[i] as number;
+    }
     this.rootNext = rootNext;
 
-    // Outputs.
     const outStart = new Int32Array(states + 1);
     const outPattern = new Int32Array(patterns.length);
     let o = 0;
@@ -132,8 +127,6 @@ export class Automaton {
     outStart[states] = o;
     this.outStart = outStart;
     this.outPattern = outPattern;
-    this.depth = Uint16Array.from(depthList);
-    this.flagged = Uint8Array.from(flaggedList);
 
     // Failure links, breadth first: only suffixes that start after a separator.
     const fail = new Int32Array(states);

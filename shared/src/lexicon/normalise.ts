@@ -99,10 +99,28 @@ export function normalise(text: string, out: NormalisedText, from = 0, to = text
   emit(atoms, tokens, out);
 }
 
+// ASCII folds to one character each: tables instead of the general path.
+const ASCII_CODE = new Uint16Array(128);
+const ASCII_KIND = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const f = foldCodePoint(c);
+  ASCII_KIND[c] = f.kinds[0] ?? Kind.Sep;
+  ASCII_CODE[c] = ASCII_KIND[c] === Kind.Sep ? c : (f.codes[0] as number);
+}
+
 function foldAtoms(text: string, from: number, to: number): number {
   reserveAtoms((to - from) * 2 + 8);
   let n = 0;
   for (let i = from; i < to;) {
+    const unit = text.charCodeAt(i);
+    if (unit < 128) {
+      aCode[n] = ASCII_CODE[unit] as number;
+      aKind[n] = ASCII_KIND[unit] as number;
+      aStart[n] = i;
+      aEnd[n] = ++i;
+      n++;
+      continue;
+    }
     const cp = text.codePointAt(i) as number;
     const width = cp > 0xffff ? 2 : 1;
     const folded = foldCodePoint(cp);
