@@ -113,6 +113,10 @@ describe('evasions', () => {
     ['hyphen dropped', 'selfharm', 'selfharm'],
     ['hyphen as space', 'self harm', 'self harm'],
     ['leet run together', 'k1llmys3lf', 'k1llmys3lf'],
+    ['dotted words among plain ones', 'i w.a.n.t to d.i.e', 'i w.a.n.t to d.i.e'],
+    ['spaced word after an article', "he's a r e t a r d lol", 'r e t a r d'],
+    ['spaced word starting with a', 'so a n a l', 'a n a l'],
+    ['spaced phrase starting with i', 'i w a n t t o d i e', 'i w a n t t o d i e'],
   ])('%s: %j', (_kind, text, span) => {
     const matches = engine.match(text);
     expect(matches.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { CATEGORIES } from '../protocol/categories.js';
 import type { CompiledLexicon, LexiconMatch, PhraseStream, PhraseStreamOptions } from './engine-types.js';
 import { Matcher, type CompiledPattern, type EntryInfo } from './matcher.js';
-import { NormalisedText, normalise } from './normalise.js';
+import { NormalisedText, SEP, normalise } from './normalise.js';
 import { PhraseStreamImpl } from './phrase-stream.js';
 import type { AgeBand, LexiconFile } from './schema.js';
 
@@ -94,13 +94,37 @@ function addVariants(
   if (joined !== term) spellings.push(joined);
   if (joined.includes(' ')) spellings.push(joined.replaceAll(' ', ''));
   const first = patterns.length;
-  for (const spelling of spellings) {
-    normalise(spelling, norm);
-    if (norm.length === 0) continue;
-    const codes = norm.codes.slice(0, norm.length);
-    const runs = norm.runs.slice(0, norm.length);
+  const add = (codes: Uint16Array, runs: Uint8Array): void => {
     const duplicate = patterns.slice(first).some((p) => sameArray(p.codes, codes) && sameArray(p.runs, runs));
     if (!duplicate) patterns.push({ codes, runs, stem, owner });
+  };
+  for (const spelling of spellings) {
+    normalise(spelling, norm);
+    const n = norm.length;
+    if (n === 0) continue;
+    const codes = norm.codes.slice(0, n);
+    const runs = norm.runs.slice(0, n);
+    add(codes, runs);
+    // Spelt out with spaces, a word's leading a or i stands apart (`a n a l` reads `a nal`, see
+    // normalise): a spelling with every such word split matches that.
+    const split: number[] = [];
+    const splitRuns: number[] = [];
+    let wordStart = true;
+    for (let i = 0; i < n; i++) {
+      const c = codes[i] as number;
+      split.push(c);
+      splitRuns.push(runs[i] as number);
+      if (wordStart && (c === 97 || c === 105) && runs[i] === 1) {
+        let end = i;
+        while (end < n && codes[end] !== SEP) end++;
+        if (end - i >= 4) {
+          split.push(SEP);
+          splitRuns.push(1);
+        }
+      }
+      wordStart = c === SEP;
+    }
+    if (split.length > n) add(Uint16Array.from(split), Uint8Array.from(splitRuns));
   }
 }
 

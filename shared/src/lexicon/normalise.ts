@@ -180,6 +180,15 @@ function findTokens(n: number): number {
   return count;
 }
 
+/** A one-letter word glued to the word before by an apostrophe: the `s` of `he's`, the `t` of `don't`. */
+function isContraction(t: number): boolean {
+  if (t === 0) return false;
+  const gap = tokB[t - 1] as number;
+  if ((tokA[t] as number) - gap !== 1) return false;
+  const c = aCode[gap] as number;
+  return c === 39 || c === 0x2019 || c === 0x60;
+}
+
 /**
  * Joins three or more one-character words separated by the same single character (`k i l l`,
  * `k.i.l.l`, `k-i-l-l`) into one word, by marking the gaps ignored. Two letters are required so a
@@ -188,7 +197,7 @@ function findTokens(n: number): number {
 function joinSpacedLetters(count: number): void {
   let t = 0;
   while (t < count) {
-    if ((tokB[t] as number) - (tokA[t] as number) !== 1) {
+    if ((tokB[t] as number) - (tokA[t] as number) !== 1 || isContraction(t)) {
       t++;
       continue;
     }
@@ -202,16 +211,23 @@ function joinSpacedLetters(count: number): void {
       else if (code !== gapCode) break;
       u++;
     }
+    let merged = false;
     if (u - t >= 2) {
       let letters = 0;
       for (let k = t; k <= u; k++) if (aKind[tokA[k] as number] === Kind.Letter) letters++;
       if (letters >= 2) {
-        for (let k = t; k < u; k++) aKind[tokB[k] as number] = IGNORED;
-        tokB[t] = tokB[u] as number;
-        for (let k = t + 1; k <= u; k++) tokA[k] = -1; // merged into t
+        // A leading `a` or `i` is most often the English word (`i c u t`, `a p a k i`): it stays a
+        // word of its own, and terms that start with those letters get a matching spelling.
+        const lead = aCode[tokA[t] as number] as number;
+        const first = u - t >= 3 && gapCode === 32 && (lead === 97 || lead === 105) ? t + 1 : t;
+        for (let k = first; k < u; k++) aKind[tokB[k] as number] = IGNORED;
+        tokB[first] = tokB[u] as number;
+        for (let k = first + 1; k <= u; k++) tokA[k] = -1; // merged into `first`
+        merged = true;
       }
     }
-    t = u + 1;
+    // A run broken by a different gap may start a new run at its last letter (`i w.a.n.t`).
+    t = merged || u === t ? u + 1 : u;
   }
 }
 
