@@ -17,7 +17,7 @@ describe('resolveSettings: defaults → machine policy → local state', () => {
       serverUrl: undefined,
       enrolmentToken: undefined,
       caCertificatePem: undefined,
-      keyboardLayout: 'en-GB',
+      keyboardLayout: undefined,
       excludedUsers: [],
       paused: false,
     });

@@ -10,7 +10,8 @@ export interface AgentSettings {
   enrolmentToken: string | undefined;
   /** PEM text of extra trusted CA certificates for the collector's TLS. */
   caCertificatePem: string | undefined;
-  keyboardLayout: KeyboardLayout;
+  /** Unset: the collector's policy decides (UK by default). */
+  keyboardLayout: KeyboardLayout | undefined;
   excludedUsers: string[];
   paused: boolean;
 }
@@ -28,7 +29,7 @@ export const DEFAULT_SETTINGS: Readonly<AgentSettings> = Object.freeze({
   serverUrl: undefined,
   enrolmentToken: undefined,
   caCertificatePem: undefined,
-  keyboardLayout: 'en-GB',
+  keyboardLayout: undefined,
   excludedUsers: [],
   paused: false,
 });

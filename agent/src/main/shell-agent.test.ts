@@ -170,6 +170,15 @@ describe('composeShellAgent', () => {
     await gated.agent.stop();
   });
 
+  it('leaves the keyboard layout to the collector unless the machine sets one', () => {
+    const unset = shellWithFakes();
+    const forced = shellWithFakes({ settings: { ...configured, keyboardLayout: 'en-US' } });
+    if (unset.shell.kind !== 'running' || forced.shell.kind !== 'running')
+      throw new Error('expected running agents');
+    expect(unset.shell.agent.status().keyboardLayout).toBe('en-GB');
+    expect(forced.shell.agent.status().keyboardLayout).toBe('en-US');
+  });
+
   it('asks for no permission off macOS', async () => {
     const t = shellWithFakes({ isMacos: false });
     t.permissions.accessibility = false;

@@ -86,7 +86,7 @@ export function composeShellAgent(deps: ShellAgentDeps): ShellAgent {
       ...deps.agentOptions,
       server: settings.serverUrl,
       enrolmentToken: settings.enrolmentToken,
-      keyboardLayout: settings.keyboardLayout,
+      ...(settings.keyboardLayout ? { keyboardLayout: settings.keyboardLayout } : {}),
     },
   );
 

@@ -1,0 +1,167 @@
+/**
+ * The Electron tray shell: lifecycle, tray, policy loading and wiring. Every decision lives in a
+ * tested module beside this file; this one only hands them Electron's APIs.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileLexicon, loadDefaultLexicon } from '@kestrel/shared/lexicon';
+import { app, desktopCapturer, Menu, nativeImage, screen, shell, systemPreferences, Tray } from 'electron';
+import { agentVersion } from '../adapters/agent-version.js';
+import { createDefaultPorts } from '../adapters/default-ports.js';
+import { JsonLineLogger } from '../adapters/json-line-logger.js';
+import { resolveSettings } from '../config/agent-settings.js';
+import { execFileRunner } from '../config/command-runner.js';
+import { nodeFileReader } from '../config/file-reader.js';
+import { KeyValueStateStore } from '../config/key-value-state-store.js';
+import { createMachinePolicyReader } from '../config/machine-policy-reader.js';
+import { createAgent } from '../core/agent.js';
+import { createCrashHandler } from './crash-handler.js';
+import { DesktopCapturerScreenshotter } from './desktop-capturer-screenshotter.js';
+import { electronStoreKeyValue } from './electron-store-key-value.js';
+import { createLogFileWriter } from './log-file.js';
+import { parseShellArgs } from './shell-args.js';
+import { composeShellAgent, trayStateOf } from './shell-agent.js';
+import { buildTrayModel } from './tray-menu-model.js';
+import { SETTINGS_URL, toMenuTemplate, trayIconFile } from './tray-menu-template.js';
+
+// The one place that reads the platform; modules receive what they need from it.
+const platform = process.platform;
+const isMacos = platform === 'darwin';
+const version = agentVersion();
+const PERMISSION_RECHECK_MS = 30_000;
+
+// A tray agent draws nothing worth a GPU process, and GPU drivers are a common crash source.
+app.disableHardwareAcceleration();
+
+// One agent per session: a second launch (Run key and LaunchAgent both, or a pupil double-click)
+// exits cleanly, which launchd's KeepAlive (SuccessfulExit = false) does not restart.
+if (!app.requestSingleInstanceLock()) {
+  app.exit(0);
+} else {
+  void main();
+}
+
+async function main(): Promise<void> {
+  const dataDir = app.getPath('userData');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const logger = new JsonLineLogger('info', createLogFileWriter(join(dataDir, 'logs', 'agent.log')));
+
+  const onCrash = createCrashHandler({
+    dataDir,
+    agentVersion: version,
+    platform,
+    // launchd sets this for the jobs it starts: it will restart us itself.
+    supervised: isMacos && process.env.XPC_SERVICE_NAME === 'uk.org.kestrel.agent',
+    now: () => Date.now(),
+    pid: process.pid,
+    uptimeSeconds: () => process.uptime(),
+    relaunch: () => app.relaunch(),
+    exit: (code) => app.exit(code),
+    log: (message, fields) => logger.error(message, fields),
+  });
+  process.on('uncaughtException', (error) => onCrash('uncaughtException', error));
+  process.on('unhandledRejection', (reason) => onCrash('unhandledRejection', reason));
+
+  // No window, no Dock icon: the tray is the whole interface (LSUIElement in the packaged app).
+  app.dock?.hide();
+  app.on('window-all-closed', () => {});
+  await app.whenReady();
+
+  const state = new KeyValueStateStore(electronStoreKeyValue(dataDir), (problem) =>
+    logger.warn('local state problem', { ...problem }),
+  );
+  const firstRun = parseShellArgs(process.argv.slice(1));
+  if (Object.keys(firstRun).length > 0) {
+    try {
+      state.saveSettings(firstRun);
+    } catch (error) {
+      logger.warn('command-line settings ignored', { error: (error as Error).message });
+    }
+  }
+
+  const account = userInfo().username;
+  const readMachinePolicy = createMachinePolicyReader({
+    platform,
+    run: execFileRunner,
+    readFile: nodeFileReader,
+    env: process.env,
+    username: account,
+  });
+  const { settings, problems } = await resolveSettings({
+    machinePolicy: await readMachinePolicy(),
+    local: state.loadSettings(),
+    readFile: nodeFileReader,
+  });
+  for (const problem of problems) logger.warn('policy problem', { ...problem });
+
+  let caFile: string | undefined;
+  if (settings.caCertificatePem !== undefined) {
+    caFile = join(dataDir, 'collector-ca.pem');
+    writeFileSync(caFile, `${settings.caCertificatePem}\n`, { mode: 0o600 });
+  }
+
+  const shellAgent = composeShellAgent({
+    settings,
+    account: { username: account, domain: process.env.USERDOMAIN },
+    isMacos,
+    permissions: systemPreferences,
+    createPorts: (server) => createDefaultPorts({ server, dataDir, logger, ...(caFile ? { caFile } : {}) }),
+    fallbackScreenshotter: new DesktopCapturerScreenshotter({
+      getSources: (options) => desktopCapturer.getSources(options),
+      getAllDisplays: () => screen.getAllDisplays(),
+    }),
+    state,
+    createAgent,
+    agentOptions: {
+      agentVersion: version,
+      initialLexicon: compileLexicon(loadDefaultLexicon()),
+      compileLexicon: (file) => compileLexicon(file),
+    },
+    now: () => Date.now(),
+    onScreenshotterSwitch: (from, to, reason) =>
+      logger.warn('screenshot adapter switched', { from, to, reason }),
+  });
+  logger.info('shell started', { agentVersion: version, mode: shellAgent.kind, server: settings.serverUrl });
+
+  const iconsDir = app.isPackaged
+    ? join(process.resourcesPath, 'icons')
+    : join(dirname(fileURLToPath(import.meta.url)), '../../../build/icons');
+  const tray = new Tray(nativeImage.createFromPath(join(iconsDir, trayIconFile(isMacos, 'normal'))));
+  let shownIcon = 'normal';
+  const render = () => {
+    const model = buildTrayModel(trayStateOf(shellAgent, settings, problems, version));
+    if (model.icon !== shownIcon) {
+      shownIcon = model.icon;
+      tray.setImage(nativeImage.createFromPath(join(iconsDir, trayIconFile(isMacos, model.icon))));
+    }
+    tray.setToolTip(model.tooltip);
+    tray.setContextMenu(
+      Menu.buildFromTemplate(
+        toMenuTemplate(model.items, (action) => void shell.openExternal(SETTINGS_URL[action])),
+      ),
+    );
+  };
+  render();
+
+  if (shellAgent.kind !== 'running') return;
+  shellAgent.agent.onStatusChange(render);
+  if (isMacos) {
+    setInterval(() => void shellAgent.recheckPermissions().then(render), PERMISSION_RECHECK_MS).unref();
+  }
+  // Log-out and shut-down: finish the queue write in progress before the session ends.
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopping) return;
+    stopping = true;
+    event.preventDefault();
+    const deadline = setTimeout(() => app.exit(0), 10_000);
+    void shellAgent.agent.stop().finally(() => {
+      clearTimeout(deadline);
+      app.exit(0);
+    });
+  });
+  await shellAgent.agent.start();
+  render();
+}
