@@ -45,7 +45,9 @@ function readLexicon(path: string): LexiconFile {
   try {
     return parseLexicon(json);
   } catch (error) {
-    if (error instanceof LexiconError) throw new UsageError(`invalid lexicon ${path}: ${error.message}`);
+    if (error instanceof LexiconError) {
+      throw new UsageError(`invalid lexicon ${path}:\n  ${error.problems.join('\n  ')}`);
+    }
     throw error;
   }
 }
