@@ -70,6 +70,10 @@ describe('key actions', () => {
     expect(keyAction(key(K.a, { down: false }), 'en-GB')).toEqual({ type: 'none' });
   });
 
+  it('keeps words apart across a key the hook cannot name', () => {
+    expect(keyAction(key(0), 'en-GB')).toEqual({ type: 'text', chars: '\uFFFD' });
+  });
+
   it('edits, ends phrases and moves the caret', () => {
     expect(keyAction(key(K.backspace), 'en-GB')).toEqual({ type: 'backspace' });
     expect(keyAction(key(K.enter), 'en-GB')).toEqual({ type: 'boundary' });

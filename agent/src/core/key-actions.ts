@@ -24,7 +24,13 @@ const KEY = {
   enter: 28,
   numpadEnter: 3612,
   delete: 3667,
+  /** A key the hook has no code for (the UK ISO key on X11, keys remapped on the fly). */
+  undefined: 0,
 } as const;
+
+// It typed something, but what is unknown: a replacement character keeps the words on each side
+// apart (and honest in the context) instead of gluing them into one.
+const UNKNOWN_CHARACTER = '\uFFFD';
 
 // Arrows, Home, End, Page Up/Down, Insert (overtype changes what typing does).
 const CARET_KEYS = new Set([57419, 57421, 57416, 57424, 3655, 3663, 3657, 3665, 3666]);
@@ -54,6 +60,8 @@ export function keyAction(event: InputEvent, layout: KeyboardLayout): KeyAction 
     // nothing the agent holds.
     case KEY.delete:
       return NONE;
+    case KEY.undefined:
+      return { type: 'text', chars: UNKNOWN_CHARACTER };
   }
   if (CARET_KEYS.has(event.keycode)) return { type: 'caret' };
   const chars = characterFor(layout, event.keycode, event.shift, event.capsLock);
