@@ -1,5 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { alertRoutes } from './alerts-routes.js';
+import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
+import { deviceRoutes } from './devices-routes.js';
+import { incidentRoutes } from './incidents-routes.js';
 import { moderationActionRoutes } from './moderation-actions.js';
 import { moderationQueueRoutes } from './moderation-queue.js';
 import { moderationUiRoutes } from './moderation-ui.js';
@@ -11,6 +15,8 @@ import { heartbeatRoutes } from './routes/heartbeat.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { policyRoutes } from './routes/policy.js';
+import { reportRoutes } from './reports-routes.js';
+import { retentionRoutes } from './retention-routes.js';
 import { sessionRoutes } from './routes/session.js';
 
 /**
@@ -32,4 +38,11 @@ export const ROUTE_GROUPS: readonly FastifyPluginAsync[] = [
   moderationQueueRoutes,
   moderationActionRoutes,
   moderationUiRoutes,
+  // Safeguarding workflow (issue 7)
+  incidentRoutes,
+  alertRoutes,
+  reportRoutes,
+  deviceRoutes,
+  retentionRoutes,
+  auditRoutes,
 ];

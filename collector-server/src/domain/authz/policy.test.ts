@@ -36,7 +36,8 @@ describe('authorisation policy', () => {
       expect(can(head, a, 'a')).toBe(false);
     }
     expect(can(head, 'incident.view', 'a')).toBe(true);
-    expect(can(head, 'capture.view', 'a')).toBe(false);
+    expect(can(head, 'capture.view', 'a')).toBe(true);
+    expect(can(head, 'capture.moderate', 'a')).toBe(false);
   });
 
   it('limits every role to the schools it is a member of', () => {

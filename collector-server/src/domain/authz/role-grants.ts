@@ -3,7 +3,8 @@ import type { Action } from './actions.js';
 
 /**
  * What each role may do in a school it is a member of. Technical roles see no capture content;
- * governors see aggregate figures only (no pupil data); the DSL owns incidents and alerts.
+ * governors see aggregate figures only (no pupil data); the DSL owns incidents and alerts. Kept in
+ * step with the moderation module's CAPTURE_VIEWER_ROLES and CAPTURE_ACTOR_ROLES (matrix test).
  */
 export const ROLE_GRANTS: Readonly<Record<Role, readonly Action[]>> = {
   admin: [
@@ -56,7 +57,10 @@ export const ROLE_GRANTS: Readonly<Record<Role, readonly Action[]>> = {
     'subject-access.export',
     'audit.view',
   ],
+  // The headteacher "logs in weekly to monitor the captures" (seeds): reads, does not triage.
   headteacher: [
+    'capture.list',
+    'capture.view',
     'incident.list',
     'incident.view',
     'alert.preferences',

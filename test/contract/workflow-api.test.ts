@@ -1,0 +1,193 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanAuditEvents } from '../../collector-server/src/adapters/repositories/audit-chain.js';
+import { verifyChain } from '../../collector-server/src/domain/audit/audit-chain.js';
+import { type WorkflowWorld, workflowWorld } from './workflow-helpers.js';
+
+let w: WorkflowWorld;
+const dir = mkdtempSync(join(tmpdir(), 'kestrel-wf-api-'));
+beforeAll(async () => {
+  w = await workflowWorld();
+});
+afterAll(async () => {
+  await w.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('incident from escalation to closure (API)', () => {
+  it('runs the seeds’ flowchart on an escalated capture and exports a referral pack', async () => {
+    const captureId = await w.capture(w.deviceA, { category: 'self-harm', severity: 4, term: 'hurt myself' });
+    const esc = await w.as('moderator')({
+      method: 'POST',
+      url: '/api/v1/moderation/actions',
+      payload: { action: 'escalate', captureIds: [captureId], reason: 'Pupil at risk' },
+    });
+    expect(esc.statusCode, esc.body).toBe(200);
+
+    const opened = await w.as('dsl')({
+      method: 'POST',
+      url: `/api/v1/captures/${captureId}/incident`,
+      payload: {},
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const incident = opened.json<{ id: string; reference: string }>();
+    expect(incident.reference).toMatch(/^INC-\d{4}-0001$/);
+
+    const patch = await w.as('dsl')({
+      method: 'PATCH',
+      url: `/api/v1/incidents/${incident.id}`,
+      payload: { illegal: 'no', staffInvolved: false, pupilRole: 'victim', intent: 'deliberate' },
+    });
+    expect(patch.statusCode, patch.body).toBe(200);
+    for (const kind of ['parents-informed', 'support']) {
+      const r = await w.as('dsl')({
+        method: 'POST',
+        url: `/api/v1/incidents/${incident.id}/actions`,
+        payload: { kind, detail: `${kind} done` },
+      });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    await w.as('dsl')({
+      method: 'POST',
+      url: `/api/v1/incidents/${incident.id}/notes`,
+      payload: { text: 'Met with the pupil and form tutor.' },
+    });
+
+    const detail = await w.as('headteacher')({ method: 'GET', url: `/api/v1/incidents/${incident.id}` });
+    expect(detail.statusCode, detail.body).toBe(200);
+    const body = detail.json<{
+      incident: { status: string };
+      evidence: { id: string }[];
+      steps: { done: boolean; text: string }[];
+    }>();
+    expect(body.incident.status).toBe('in-progress');
+    expect(body.evidence.map((e) => e.id)).toEqual([captureId]);
+    expect(body.steps.filter((s) => s.done).map((s) => s.text)).toContain(
+      'Inform parents or carers as appropriate',
+    );
+
+    expect(
+      (
+        await w.as('headteacher')({
+          method: 'PATCH',
+          url: `/api/v1/incidents/${incident.id}`,
+          payload: { title: 'x' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await w.as('governor')({ method: 'GET', url: `/api/v1/incidents/${incident.id}` })).statusCode,
+    ).toBe(403);
+    expect((await w.as('dslB')({ method: 'GET', url: `/api/v1/incidents/${incident.id}` })).statusCode).toBe(
+      404,
+    );
+    expect((await w.as('moderator')({ method: 'GET', url: '/api/v1/incidents' })).statusCode).toBe(403);
+
+    const zip = await w.as('dsl')({ method: 'GET', url: `/api/v1/incidents/${incident.id}/referral.zip` });
+    expect(zip.statusCode).toBe(200);
+    expect(zip.headers['content-type']).toBe('application/zip');
+    writeFileSync(join(dir, 'referral.zip'), zip.rawPayload);
+    execFileSync('unzip', ['-q', join(dir, 'referral.zip'), '-d', join(dir, 'pack')]);
+    expect(
+      execFileSync('sha256sum', ['-c', 'manifest.sha256'], { cwd: join(dir, 'pack'), encoding: 'utf8' }),
+    ).toContain('incident.pdf: OK');
+
+    const closed = await w.as('dsl')({
+      method: 'POST',
+      url: `/api/v1/incidents/${incident.id}/close`,
+      payload: { outcome: 'Support plan agreed with parents' },
+    });
+    expect(closed.json()).toMatchObject({ status: 'closed', outcome: 'Support plan agreed with parents' });
+
+    const audit = await w.as('dsl')({ method: 'GET', url: `/api/v1/audit?targetId=${incident.id}` });
+    expect(audit.json<{ items: { action: string }[] }>().items.map((e) => e.action)).toEqual(
+      expect.arrayContaining([
+        'incident.opened',
+        'incident.updated',
+        'incident.action.recorded',
+        'incident.exported',
+        'incident.closed',
+      ]),
+    );
+    expect((await verifyChain(scanAuditEvents(w.h.storage.db))).ok).toBe(true);
+  });
+
+  it('holds an illegal capture’s incident and refuses its deletion', async () => {
+    const captureId = await w.capture(w.deviceA, { category: 'illegal', severity: 5, term: 'withheld term' });
+    const opened = await w.as('dsl')({
+      method: 'POST',
+      url: `/api/v1/captures/${captureId}/incident`,
+      payload: {},
+    });
+    const incident = opened.json<{ id: string; legalHold: boolean }>();
+    expect(incident.legalHold).toBe(true);
+    const detail = await w.as('dsl')({ method: 'GET', url: `/api/v1/incidents/${incident.id}` });
+    expect(detail.json<{ evidence: { term: string | null; withheld: boolean }[] }>().evidence).toEqual([
+      expect.objectContaining({ term: null, withheld: true }),
+    ]);
+    const del = await w.as('dsl')({
+      method: 'DELETE',
+      url: `/api/v1/incidents/${incident.id}?reason=mistake`,
+    });
+    expect(del.statusCode).toBe(409);
+    expect(del.json()).toMatchObject({ error: { code: 'LEGAL_HOLD' } });
+  });
+});
+
+describe('the headteacher’s week and the monthly report', () => {
+  it('gives the headteacher names and governors figures only', async () => {
+    const head = await w.as('headteacher')({
+      method: 'GET',
+      url: `/api/v1/schools/${w.schoolA}/dashboard`,
+    });
+    expect(head.statusCode, head.body).toBe(200);
+    const d = head.json<{
+      weeks: { total: number; byCategory: Record<string, number> }[];
+      openIncidents: unknown[] | null;
+      backlog: { count: number };
+    }>();
+    expect(d.weeks).toHaveLength(8);
+    expect(d.weeks[0]?.total).toBeGreaterThanOrEqual(2);
+    expect(d.weeks[0]?.byCategory['illegal']).toBe(1);
+    expect(d.openIncidents).not.toBeNull();
+    const gov = await w.as('governor')({ method: 'GET', url: `/api/v1/schools/${w.schoolA}/dashboard` });
+    expect(gov.json<{ openIncidents: unknown }>().openIncidents).toBeNull();
+    expect(
+      (await w.as('governor')({ method: 'GET', url: `/api/v1/schools/${w.schoolB}/dashboard` })).statusCode,
+    ).toBe(404);
+    expect(
+      (await w.as('technician')({ method: 'GET', url: `/api/v1/schools/${w.schoolA}/dashboard` })).statusCode,
+    ).toBe(403);
+  });
+
+  it('renders the monthly report as PDF and CSV, without names for governors', async () => {
+    const period = new Date().toISOString().slice(0, 7);
+    const pdf = await w.as('headteacher')({
+      method: 'GET',
+      url: `/api/v1/schools/${w.schoolA}/reports/${period}.pdf`,
+    });
+    expect(pdf.statusCode, pdf.body).toBe(200);
+    writeFileSync(join(dir, 'report.pdf'), pdf.rawPayload);
+    const text = execFileSync('pdftotext', ['-layout', join(dir, 'report.pdf'), '-'], { encoding: 'utf8' });
+    expect(text).toContain('Safeguarding monitoring:');
+    expect(text).toMatch(/Open incidents[\s\S]*INC-\d{4}-0002/);
+    const gov = await w.as('governor')({
+      method: 'GET',
+      url: `/api/v1/schools/${w.schoolA}/reports/${period}.pdf`,
+    });
+    writeFileSync(join(dir, 'gov.pdf'), gov.rawPayload);
+    const govText = execFileSync('pdftotext', ['-layout', join(dir, 'gov.pdf'), '-'], { encoding: 'utf8' });
+    expect(govText).toContain('Governors’ version');
+    expect(govText).not.toContain('INC-');
+    const csv = await w.as('governor')({
+      method: 'GET',
+      url: `/api/v1/schools/${w.schoolA}/reports/${period}.csv`,
+    });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toMatch(/^section,item,this month,previous month\r\n/);
+    expect(csv.body).toContain('captures by category,illegal,1,0');
+  });
+});
