@@ -64,6 +64,21 @@ describe.each(await backends())('agent API on $name', (backend) => {
     },
   );
 
+  it.each([
+    ['a field with Content-Type application/json', { contentType: 'application/json' }],
+    ['a file part (FormData with a Blob)', { filename: 'blob', contentType: 'application/json' }],
+  ])('accepts metadata sent as %s', async (_name, shape) => {
+    const { deviceToken } = await enrol(h.app);
+    const meta = metadata();
+    const image = await makeImage('jpeg');
+    const res = await postCapture(h.app, deviceToken, [
+      { name: 'metadata', data: JSON.stringify(meta), ...shape },
+      { name: 'screenshot', data: image, filename: 'screen.jpg', contentType: 'image/jpeg' },
+    ]);
+    expect(res.statusCode).toBe(201);
+    expect(await h.storage.captures.get(res.json<{ id: string }>().id)).toMatchObject(meta);
+  });
+
   it('answers a resent captureId with 200 and the same id, storing nothing new', async () => {
     const { deviceToken } = await enrol(h.app);
     const parts = captureParts(metadata(), await makeImage('jpeg'));

@@ -160,6 +160,14 @@ describe('bad input on the agent API', () => {
     expect(res.json<{ error: { message: string } }>().error.message).toContain(field);
   });
 
+  it('metadata declared as JSON that is not', async () => {
+    const res = await postCapture(h.app, token, [
+      { name: 'metadata', data: '{broken', contentType: 'application/json' },
+      { name: 'screenshot', data: jpeg, filename: 's', contentType: 'image/jpeg' },
+    ]);
+    expectError(res, 400, 'BAD_REQUEST');
+  });
+
   it('a 100 KB window title', async () => {
     const res = await postCapture(
       h.app,

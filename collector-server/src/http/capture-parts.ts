@@ -6,16 +6,21 @@ import type { FastifyRequest } from 'fastify';
 export const METADATA_MAX_BYTES = 64 * 1024;
 
 export interface CaptureParts {
-  metadataText: string;
+  /** The metadata part parsed as JSON, not yet validated. */
+  metadata: unknown;
   screenshot: { bytes: Buffer; mediaType: ScreenshotMediaType };
 }
 
 const isMediaType = (t: string): t is ScreenshotMediaType =>
   (SCREENSHOT_MEDIA_TYPES as readonly string[]).includes(t);
 
+const tooLarge = () =>
+  new KestrelError('PAYLOAD_TOO_LARGE', `The metadata part exceeds ${METADATA_MAX_BYTES} bytes`);
+
 /**
  * Reads the two parts of `POST /api/v1/captures` into memory, bounded. `metadata` may come as a
- * plain field or as a file part (FormData with a Blob); any other part is refused.
+ * plain field, a field typed `application/json` (parsed by the plugin) or a file part (FormData
+ * with a Blob); any other part is refused.
  */
 export async function readCaptureParts(
   request: FastifyRequest,
@@ -27,7 +32,7 @@ export async function readCaptureParts(
       'Send multipart/form-data with a metadata part and a screenshot part',
     );
   }
-  let metadataText: string | undefined;
+  let metadata: { value: unknown } | undefined;
   let screenshot: CaptureParts['screenshot'] | undefined;
   try {
     const parts = request.parts({
@@ -42,24 +47,14 @@ export async function readCaptureParts(
       },
     });
     for await (const part of parts) {
-      if (part.fieldname === 'metadata' && metadataText === undefined) {
+      if (part.fieldname === 'metadata' && metadata === undefined) {
         if (part.type === 'field') {
-          if (part.valueTruncated || part.fieldnameTruncated) {
-            throw new KestrelError(
-              'PAYLOAD_TOO_LARGE',
-              `The metadata part exceeds ${METADATA_MAX_BYTES} bytes`,
-            );
-          }
-          metadataText = String(part.value);
+          if (part.valueTruncated || part.fieldnameTruncated) throw tooLarge();
+          metadata = { value: typeof part.value === 'string' ? parseJson(part.value) : part.value };
         } else {
           const bytes = await part.toBuffer();
-          if (bytes.length > METADATA_MAX_BYTES) {
-            throw new KestrelError(
-              'PAYLOAD_TOO_LARGE',
-              `The metadata part exceeds ${METADATA_MAX_BYTES} bytes`,
-            );
-          }
-          metadataText = bytes.toString('utf8');
+          if (bytes.length > METADATA_MAX_BYTES) throw tooLarge();
+          metadata = { value: parseJson(bytes.toString('utf8')) };
         }
       } else if (part.fieldname === 'screenshot' && part.type === 'file' && screenshot === undefined) {
         const mediaType = part.mimetype.split(';')[0]?.trim().toLowerCase() ?? '';
@@ -86,11 +81,20 @@ export async function readCaptureParts(
     // busboy's own parse errors ("Unexpected end of form", "Malformed part header") carry no status.
     throw new KestrelError('BAD_REQUEST', 'The multipart body is malformed', { cause: err });
   }
-  if (metadataText === undefined)
+  if (metadata === undefined)
     throw new KestrelError('MULTIPART_PART_MISSING', 'The metadata part is missing');
-  if (screenshot === undefined)
+  if (screenshot === undefined) {
     throw new KestrelError('MULTIPART_PART_MISSING', 'The screenshot part is missing');
+  }
   if (screenshot.bytes.length === 0)
     throw new KestrelError('SCREENSHOT_INVALID', 'The screenshot part is empty');
-  return { metadataText, screenshot };
+  return { metadata: metadata.value, screenshot };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new KestrelError('BAD_REQUEST', 'The metadata part is not valid JSON');
+  }
 }

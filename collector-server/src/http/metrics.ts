@@ -9,7 +9,12 @@ const labelText = (labels: Labels) => {
   const entries = Object.entries(labels);
   return entries.length === 0 ? '' : `{${entries.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
 };
-const keyOf = (labels: Labels) => JSON.stringify(Object.entries(labels).sort());
+// Callers pass labels in a fixed order, so insertion order is a stable key.
+const keyOf = (labels: Labels) => {
+  let key = '';
+  for (const k in labels) key += `${k}\u0000${labels[k]}\u0001`;
+  return key;
+};
 
 export class Counter {
   private readonly values = new Map<string, { labels: Labels; value: number }>();

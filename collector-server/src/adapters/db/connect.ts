@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -29,7 +29,7 @@ export async function connect(target: DatabaseTarget): Promise<Connection> {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     return {
-      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
       dialect: 'sqlite',
     };
   }
@@ -51,4 +51,29 @@ export async function connect(target: DatabaseTarget): Promise<Connection> {
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', ...(schema === undefined ? {} : { schema }) };
+}
+
+/**
+ * Kysely prepares every query afresh; preparing costs as much as running a small statement. The
+ * query builder produces the same SQL text for the same query shape, so prepared statements are
+ * kept by text (bounded; the oldest is dropped first). Safe: Kysely serialises use of the one
+ * SQLite connection, so a cached statement is never run twice at once.
+ */
+export function withStatementCache(sqlite: SqliteDatabase.Database, max = 512): SqliteDialectDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement === undefined) {
+        statement = sqlite.prepare(sql);
+        if (cache.size >= max) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }

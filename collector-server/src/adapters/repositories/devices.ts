@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Device, DevicesRepository } from '../../ports/devices-repository.js';
+import { prepared } from '../db/prepared.js';
 import type { Database, DevicesTable } from '../db/schema.js';
 
 const toDevice = (r: Selectable<DevicesTable>): Device => ({
@@ -16,6 +17,10 @@ const toDevice = (r: Selectable<DevicesTable>): Device => ({
 });
 
 export function devicesRepository(db: Kysely<Database>): DevicesRepository {
+  // Every agent request authenticates: the lookup is compiled once.
+  const byTokenHash = prepared<'hash', Selectable<DevicesTable>>(db, (p) =>
+    db.selectFrom('devices').selectAll().where('token_hash', '=', p('hash')),
+  );
   return {
     async create(d) {
       await db
@@ -39,11 +44,7 @@ export function devicesRepository(db: Kysely<Database>): DevicesRepository {
       return r && toDevice(r);
     },
     async findByTokenHash(tokenHash) {
-      const r = await db
-        .selectFrom('devices')
-        .selectAll()
-        .where('token_hash', '=', tokenHash)
-        .executeTakeFirst();
+      const r = (await byTokenHash({ hash: tokenHash })).rows[0];
       return r && toDevice(r);
     },
     async listForSchool(schoolId) {

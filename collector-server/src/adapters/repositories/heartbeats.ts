@@ -1,6 +1,7 @@
 import type { Health } from '@kestrel/shared/protocol';
 import type { Kysely, Selectable } from 'kysely';
 import type { Heartbeat, HeartbeatsRepository } from '../../ports/heartbeats-repository.js';
+import { prepared } from '../db/prepared.js';
 import type { Database, HeartbeatsTable } from '../db/schema.js';
 
 const toHeartbeat = (r: Selectable<HeartbeatsTable>): Heartbeat => ({
@@ -14,23 +15,45 @@ const toHeartbeat = (r: Selectable<HeartbeatsTable>): Heartbeat => ({
   health: JSON.parse(r.health_json) as Health,
 });
 
+type HeartbeatParam =
+  | 'deviceId'
+  | 'receivedAt'
+  | 'agentVersion'
+  | 'lexiconVersion'
+  | 'queueLength'
+  | 'evictions'
+  | 'quarantined'
+  | 'health';
+
 export function heartbeatsRepository(db: Kysely<Database>): HeartbeatsRepository {
+  // The busiest write of all (every device, every few minutes): compiled once.
+  const upsert = prepared<HeartbeatParam, never>(db, (p) => {
+    const values = {
+      received_at: p('receivedAt'),
+      agent_version: p('agentVersion'),
+      lexicon_version: p('lexiconVersion'),
+      queue_length: p('queueLength') as unknown as number,
+      evictions: p('evictions') as unknown as number,
+      quarantined: p('quarantined') as unknown as number,
+      health_json: p('health'),
+    };
+    return db
+      .insertInto('heartbeats')
+      .values({ device_id: p('deviceId'), ...values })
+      .onConflict((oc) => oc.column('device_id').doUpdateSet(values));
+  });
   return {
     async record(h) {
-      const values = {
-        received_at: h.receivedAt,
-        agent_version: h.agentVersion,
-        lexicon_version: h.lexiconVersion,
-        queue_length: h.queueLength,
+      await upsert({
+        deviceId: h.deviceId,
+        receivedAt: h.receivedAt,
+        agentVersion: h.agentVersion,
+        lexiconVersion: h.lexiconVersion,
+        queueLength: h.queueLength,
         evictions: h.evictions,
         quarantined: h.quarantined,
-        health_json: JSON.stringify(h.health),
-      };
-      await db
-        .insertInto('heartbeats')
-        .values({ device_id: h.deviceId, ...values })
-        .onConflict((oc) => oc.column('device_id').doUpdateSet(values))
-        .execute();
+        health: JSON.stringify(h.health),
+      });
     },
     async latest(deviceId) {
       const r = await db

@@ -1,4 +1,3 @@
-import { KestrelError } from '@kestrel/shared/errors';
 import { captureMetadataSchema } from '@kestrel/shared/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import { ingestCapture } from '../../domain/ingest.js';
@@ -11,14 +10,9 @@ export const captureIngestRoutes: FastifyPluginAsync = async (app) => {
   app.post('/api/v1/captures', { preHandler: requireDevice('captures') }, async (request, reply) => {
     const ctx = app.kestrel;
     const device = deviceOf(request);
-    const { metadataText, screenshot } = await readCaptureParts(request, ctx.config.screenshotMaxBytes);
-    let json: unknown;
-    try {
-      json = JSON.parse(metadataText);
-    } catch {
-      throw new KestrelError('BAD_REQUEST', 'The metadata part is not valid JSON');
-    }
-    const metadata = parseWith(captureMetadataSchema, json, 'metadata');
+    const parts = await readCaptureParts(request, ctx.config.screenshotMaxBytes);
+    const metadata = parseWith(captureMetadataSchema, parts.metadata, 'metadata');
+    const { screenshot } = parts;
     const result = await ingestCapture(ctx, device, metadata, screenshot);
     if (result.created) {
       ctx.metrics.capturesReceived.inc({ category: metadata.category });

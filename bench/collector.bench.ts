@@ -1,0 +1,563 @@
+/**
+ * Collector ingest benchmark (docs/benchmarks.md, "Collector ingest").
+ *
+ * Simulated agents on loopback post captures (a realistic ~150 KB 1080p JPEG) and heartbeats to the
+ * real collector (`collector-server/dist/main.js` in a child process) on SQLite and on PostgreSQL.
+ * In the same run it measures two ceilings on the same machine:
+ *   - capture ceiling: the collector's own image step (sharp header + decode + thumbnail) on the
+ *     same images with no HTTP and no storage, at the same parallelism;
+ *   - heartbeat ceiling: a bare Fastify route that parses the same JSON body and answers 200.
+ * Clients use node:http with keep-alive sockets, one device per client slot.
+ *
+ * Each upload is a distinct image (a JPEG comment segment carries a counter) so content addressing
+ * stores every file, as with real screenshots; after MAX_DISTINCT uploads the images repeat, which
+ * bounds disk use in the soak run (rows keep growing, files are deduplicated).
+ *
+ * `KESTREL_BENCH_SOAK_SECONDS=300 npm run bench -- collector` adds a memory soak: captures and
+ * heartbeats together on SQLite for that long, the server's RSS sampled throughout.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import sharp from 'sharp';
+import { SharpImageProcessor } from '../collector-server/src/adapters/sharp-image-processor.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MAIN = join(ROOT, 'collector-server/dist/main.js');
+const ENROLMENT_TOKEN = 'bench-enrolment-token-0123456789';
+const PG_URL = process.env['KESTREL_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const SECONDS = {
+  sharpCeiling: Number(process.env['KESTREL_BENCH_CEILING_SECONDS'] ?? 10),
+  captures: Number(process.env['KESTREL_BENCH_CAPTURE_SECONDS'] ?? 20),
+  heartbeats: Number(process.env['KESTREL_BENCH_HEARTBEAT_SECONDS'] ?? 10),
+  soak: Number(process.env['KESTREL_BENCH_SOAK_SECONDS'] ?? 0),
+};
+const CAPTURE_CLIENTS = 16;
+const HEARTBEAT_CLIENTS = 32;
+const MAX_DISTINCT = 4000;
+const TARGET_BYTES = 150 * 1024;
+
+// ---------- the screenshot -------------------------------------------------------------------
+
+/** A 1920×1080 desktop-like picture: gradient wallpaper, windows, lines of "text". */
+function desktopPixels(): Buffer {
+  const W = 1920;
+  const H = 1080;
+  const raw = Buffer.alloc(W * H * 3);
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const i = (y * W + x) * 3;
+      raw[i] = 40 + (x / W) * 60;
+      raw[i + 1] = 90 + (y / H) * 80;
+      raw[i + 2] = 160;
+    }
+  }
+  for (let k = 0; k < 7; k++) {
+    const x0 = Math.floor(rnd() * 1500);
+    const y0 = Math.floor(rnd() * 700);
+    const w = 300 + Math.floor(rnd() * 700);
+    const h = 200 + Math.floor(rnd() * 400);
+    const bg = 200 + Math.floor(rnd() * 55);
+    for (let y = y0; y < Math.min(H, y0 + h); y++) {
+      for (let x = x0; x < Math.min(W, x0 + w); x++) {
+        const i = (y * W + x) * 3;
+        const dy = y - y0;
+        const dx = x - x0;
+        const titleBar = dy < 28;
+        const glyph =
+          dy > 40 && dy % 22 > 8 && dy % 22 < 19 && dx % 9 < 5 && ((dx >> 5) + ((dy / 22) | 0)) % 7 !== 0;
+        const v = titleBar ? 70 : glyph ? 30 : bg;
+        raw[i] = v;
+        raw[i + 1] = v;
+        raw[i + 2] = titleBar ? 140 : v;
+      }
+    }
+  }
+  return raw;
+}
+
+/** The JPEG quality whose output is closest to ~150 KB. */
+async function realisticJpeg(): Promise<Buffer> {
+  const raw = desktopPixels();
+  const encode = (quality: number) =>
+    sharp(raw, { raw: { width: 1920, height: 1080, channels: 3 } })
+      .jpeg({ quality })
+      .toBuffer();
+  let best = await encode(75);
+  for (const q of [30, 40, 50, 60, 70, 80, 85, 90, 95]) {
+    const b = await encode(q);
+    if (Math.abs(b.length - TARGET_BYTES) < Math.abs(best.length - TARGET_BYTES)) best = b;
+  }
+  return best;
+}
+
+/** The same JPEG with a comment segment after SOI: a different file, the same picture. */
+function variant(jpeg: Buffer, n: number): Buffer {
+  const text = Buffer.from(`kestrel-bench-${n % MAX_DISTINCT}`);
+  const com = Buffer.alloc(4);
+  com.writeUInt16BE(0xfffe, 0);
+  com.writeUInt16BE(text.length + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), com, text, jpeg.subarray(2)]);
+}
+
+// ---------- HTTP load -----------------------------------------------------------------------
+
+interface Shot {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+interface LoadResult {
+  ok: number;
+  failed: Map<string, number>;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+function send(agent: Agent, base: URL, shot: Shot): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        method: shot.method,
+        path: shot.path,
+        headers: {
+          ...shot.headers,
+          ...(shot.body === undefined ? {} : { 'content-length': String(shot.body.length) }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(shot.body);
+  });
+}
+
+/** `clients` loops, each sending its next request as soon as the previous one answered. */
+async function load(
+  base: URL,
+  clients: number,
+  seconds: number,
+  next: (client: number, i: number) => Shot,
+  okStatus: (status: number) => boolean,
+): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const failed = new Map<string, number>();
+  const latenciesMs: number[] = [];
+  let ok = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let i = 0; performance.now() < end; i++) {
+        const t0 = performance.now();
+        try {
+          const res = await send(agent, base, next(client, i));
+          if (okStatus(res.status)) {
+            ok++;
+            latenciesMs.push(performance.now() - t0);
+          } else {
+            const key = `${res.status} ${res.body.toString().slice(0, 80)}`;
+            failed.set(key, (failed.get(key) ?? 0) + 1);
+          }
+        } catch (err) {
+          const key = String(err);
+          failed.set(key, (failed.get(key) ?? 0) + 1);
+        }
+      }
+    }),
+  );
+  agent.destroy();
+  return { ok, failed, seconds: (performance.now() - start) / 1000, latenciesMs };
+}
+
+const rate = (r: LoadResult) => r.ok / r.seconds;
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+// ---------- processes -----------------------------------------------------------------------
+
+interface Server {
+  child: ChildProcess;
+  base: URL;
+  stop(): Promise<void>;
+}
+
+function startProcess(args: string[], env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1] !== undefined) {
+        resolve({
+          child,
+          base: new URL(m[1]),
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.on('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`process exited with ${code}: ${err.slice(0, 2000)}`)));
+  });
+}
+
+/** Resident set size of a process, in MiB (Linux). */
+async function rssMiB(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return NaN;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+  return kb === undefined ? NaN : Number(kb) / 1024;
+}
+
+function sampleRss(
+  pid: number | undefined,
+  everyMs: number,
+): { stop(): Promise<{ t: number; mib: number }[]> } {
+  const samples: { t: number; mib: number }[] = [];
+  const t0 = performance.now();
+  const timer = setInterval(() => {
+    void rssMiB(pid).then((mib) => samples.push({ t: (performance.now() - t0) / 1000, mib }));
+  }, everyMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      samples.push({ t: (performance.now() - t0) / 1000, mib: await rssMiB(pid) });
+      return samples;
+    },
+  };
+}
+
+const BARE_ROUTE = `
+import Fastify from 'fastify';
+const app = Fastify({ logger: false });
+app.post('/api/v1/heartbeat', async (request) => {
+  if (typeof request.body !== 'object' || request.body === null) throw new Error('no body');
+  return { ok: true };
+});
+const address = await app.listen({ port: 0, host: '127.0.0.1' });
+console.log('listening on ' + address);
+process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
+`;
+
+// ---------- the agent side ------------------------------------------------------------------
+
+function multipartCapture(jpeg: Buffer, n: number): { body: Buffer; contentType: string } {
+  const boundary = `kestrel-bench-${randomBytes(6).toString('hex')}`;
+  const metadata = JSON.stringify({
+    captureId: randomUUID(),
+    capturedAt: new Date().toISOString(),
+    machine: `LAB1-PC${String(n % 30).padStart(2, '0')}`,
+    user: `pupil${n % 300}`,
+    source: 'typed',
+    category: 'self-harm',
+    severity: 4,
+    term: 'hurt myself',
+    context: 'sometimes i just want to hurt myself and nobody',
+    windowTitle: 'Untitled document - Google Docs - Google Chrome',
+    application: 'chrome.exe',
+    url: 'https://docs.google.com/document/d/1abc/edit',
+  });
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\nContent-Type: application/json\r\n\r\n${metadata}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="screenshot"; filename="screen.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+    ),
+    variant(jpeg, n),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+const HEARTBEAT = Buffer.from(
+  JSON.stringify({
+    agentVersion: '0.1.0',
+    lexiconVersion: '2026.11.1',
+    queueLength: 0,
+    health: {
+      sources: { keyboard: { state: 'ok' }, window: { state: 'ok' }, screenshot: { state: 'ok' } },
+      missingPermissions: [],
+      evictions: 0,
+      quarantined: 0,
+      paused: false,
+    },
+  }),
+);
+
+async function enrolDevices(base: URL, count: number): Promise<string[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await send(agent, base, {
+      method: 'POST',
+      path: '/api/v1/enrol',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(
+        JSON.stringify({
+          enrolmentToken: ENROLMENT_TOKEN,
+          hostname: `BENCH-${i}`,
+          os: 'windows 11',
+          agentVersion: '0.1.0',
+        }),
+      ),
+    });
+    if (res.status !== 201) throw new Error(`enrol failed: ${res.status} ${res.body.toString()}`);
+    tokens.push((JSON.parse(res.body.toString()) as { deviceToken: string }).deviceToken);
+  }
+  agent.destroy();
+  return tokens;
+}
+
+let uploadCounter = 0;
+const captureShot = (jpeg: Buffer, token: string): Shot => {
+  const { body, contentType } = multipartCapture(jpeg, uploadCounter++);
+  return {
+    method: 'POST',
+    path: '/api/v1/captures',
+    headers: { 'content-type': contentType, authorization: `Bearer ${token}` },
+    body,
+  };
+};
+const heartbeatShot = (token: string): Shot => ({
+  method: 'POST',
+  path: '/api/v1/heartbeat',
+  headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+  body: HEARTBEAT,
+});
+
+// ---------- measurements --------------------------------------------------------------------
+
+async function sharpCeiling(jpeg: Buffer, parallel: number, seconds: number): Promise<number> {
+  const images = new SharpImageProcessor();
+  const inputs = Array.from({ length: 64 }, (_, i) => variant(jpeg, i));
+  let n = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (performance.now() < end) {
+        await images.process(inputs[n % inputs.length] ?? jpeg, 'image/jpeg');
+        n++;
+      }
+    }),
+  );
+  return n / ((performance.now() - start) / 1000);
+}
+
+async function bareRouteCeiling(seconds: number): Promise<number> {
+  const server = await startProcess(['--input-type=module', '-e', BARE_ROUTE], {});
+  try {
+    const r = await load(
+      server.base,
+      HEARTBEAT_CLIENTS,
+      seconds,
+      () => heartbeatShot('x'),
+      (s) => s === 200,
+    );
+    return rate(r);
+  } finally {
+    await server.stop();
+  }
+}
+
+interface CollectorResult {
+  name: string;
+  captures: LoadResult;
+  heartbeats: LoadResult;
+  rss: { t: number; mib: number }[];
+}
+
+async function collector(name: string, env: Record<string, string>, jpeg: Buffer): Promise<CollectorResult> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'kestrel-bench-'));
+  const server = await startProcess([MAIN], {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    ENROLMENT_TOKEN,
+    BOOTSTRAP_ADMIN_PASSWORD: 'bench-admin-password',
+    DEVICE_CAPTURES_PER_MINUTE: '1000000',
+    DEVICE_REQUESTS_PER_MINUTE: '1000000',
+    ...env,
+  });
+  try {
+    const tokens = await enrolDevices(server.base, HEARTBEAT_CLIENTS);
+    const token = (client: number) => tokens[client % tokens.length] ?? '';
+    const sampler = sampleRss(server.child.pid, 1000);
+    // A short warm-up so JIT and page cache do not count against the first seconds.
+    await load(
+      server.base,
+      CAPTURE_CLIENTS,
+      2,
+      (c) => captureShot(jpeg, token(c)),
+      (s) => s === 201,
+    );
+    const captures = await load(
+      server.base,
+      CAPTURE_CLIENTS,
+      SECONDS.captures,
+      (c) => captureShot(jpeg, token(c)),
+      (s) => s === 201,
+    );
+    const heartbeats = await load(
+      server.base,
+      HEARTBEAT_CLIENTS,
+      SECONDS.heartbeats,
+      (c) => heartbeatShot(token(c)),
+      (s) => s === 200,
+    );
+    return { name, captures, heartbeats, rss: await sampler.stop() };
+  } finally {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function soak(
+  jpeg: Buffer,
+  seconds: number,
+): Promise<{ rss: { t: number; mib: number }[]; captures: number; heartbeats: number }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'kestrel-soak-'));
+  const server = await startProcess([MAIN], {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    ENROLMENT_TOKEN,
+    BOOTSTRAP_ADMIN_PASSWORD: 'bench-admin-password',
+    DEVICE_CAPTURES_PER_MINUTE: '1000000',
+    DEVICE_REQUESTS_PER_MINUTE: '1000000',
+  });
+  try {
+    const tokens = await enrolDevices(server.base, 16);
+    const token = (client: number) => tokens[client % tokens.length] ?? '';
+    const sampler = sampleRss(server.child.pid, 5000);
+    const [c, h] = await Promise.all([
+      load(
+        server.base,
+        8,
+        seconds,
+        (cl) => captureShot(jpeg, token(cl)),
+        (s) => s === 201,
+      ),
+      load(
+        server.base,
+        8,
+        seconds,
+        (cl) => heartbeatShot(token(cl + 8)),
+        (s) => s === 200,
+      ),
+    ]);
+    return { rss: await sampler.stop(), captures: rate(c), heartbeats: rate(h) };
+  } finally {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function failures(r: LoadResult): string {
+  return r.failed.size === 0 ? '0' : [...r.failed].map(([k, v]) => `${v}× ${k}`).join('; ');
+}
+
+export async function run(): Promise<void> {
+  const jpeg = await realisticJpeg();
+  console.log(
+    `Screenshot: 1920×1080 JPEG, ${fmt(jpeg.length / 1024)} KiB; ${CAPTURE_CLIENTS} capture clients, ${HEARTBEAT_CLIENTS} heartbeat clients, keep-alive, loopback.`,
+  );
+
+  const ceiling = await sharpCeiling(jpeg, 4, SECONDS.sharpCeiling);
+  console.log(
+    `Capture ceiling (sharp header + decode + thumbnail, 4 in parallel, no HTTP/storage): ${fmt(ceiling)} images/s`,
+  );
+  const bare = await bareRouteCeiling(SECONDS.heartbeats);
+  console.log(`Heartbeat ceiling (bare Fastify route, same JSON): ${fmt(bare)} req/s`);
+
+  const results: CollectorResult[] = [await collector('SQLite', {}, jpeg)];
+  if (await postgresReachable()) {
+    const schema = `kestrel_bench_${randomBytes(4).toString('hex')}`;
+    try {
+      results.push(await collector('PostgreSQL', { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema }, jpeg));
+    } finally {
+      await dropSchema(schema);
+    }
+  } else {
+    console.log(`PostgreSQL at ${PG_URL} unreachable: PostgreSQL rows skipped.`);
+  }
+
+  console.log(
+    '\n| backend | captures/s | vs sharp ceiling | capture p50 / p95 ms | heartbeats/s | vs bare route | heartbeat p95 ms | server RSS start → max → end MiB | errors |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    const rssValues = r.rss.map((s) => s.mib).filter((m) => !Number.isNaN(m));
+    console.log(
+      `| ${r.name} | ${fmt(rate(r.captures))} | ${fmt((100 * rate(r.captures)) / ceiling)} % | ${fmt(percentile(r.captures.latenciesMs, 50), 1)} / ${fmt(percentile(r.captures.latenciesMs, 95), 1)} | ` +
+        `${fmt(rate(r.heartbeats))} | ${fmt((100 * rate(r.heartbeats)) / bare)} % | ${fmt(percentile(r.heartbeats.latenciesMs, 95), 1)} | ` +
+        `${fmt(rssValues[0] ?? NaN)} → ${fmt(Math.max(...rssValues))} → ${fmt(rssValues.at(-1) ?? NaN)} | ${failures(r.captures)} / ${failures(r.heartbeats)} |`,
+    );
+  }
+
+  if (SECONDS.soak > 0) {
+    console.log(
+      `\nMemory soak: ${SECONDS.soak} s of captures (8 clients) and heartbeats (8 clients) together on SQLite.`,
+    );
+    const s = await soak(jpeg, SECONDS.soak);
+    const at = (fraction: number) =>
+      s.rss[Math.min(s.rss.length - 1, Math.floor(fraction * s.rss.length))]?.mib ?? NaN;
+    console.log(`captures/s ${fmt(s.captures)}, heartbeats/s ${fmt(s.heartbeats)}`);
+    console.log(
+      `server RSS MiB at 10% ${fmt(at(0.1))}, 25% ${fmt(at(0.25))}, 50% ${fmt(at(0.5))}, 75% ${fmt(at(0.75))}, end ${fmt(at(1))}, max ${fmt(Math.max(...s.rss.map((x) => x.mib)))}`,
+    );
+  }
+}
