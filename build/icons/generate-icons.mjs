@@ -1,6 +1,8 @@
 // Renders the icons electron-builder and the tray use from the two SVGs in this folder.
 // Run after editing an SVG: node build/icons/generate-icons.mjs (the outputs are committed).
+import { Buffer } from 'node:buffer';
 import { readFile, writeFile } from 'node:fs/promises';
+import { URL } from 'node:url';
 import sharp from 'sharp';
 
 const here = new URL('./', import.meta.url);
@@ -26,7 +28,11 @@ export function icoFromPngs(images) {
   return Buffer.concat([header, ...images.map((image) => image.png)]);
 }
 
-const render = (svg, size) => sharp(svg, { density: Math.ceil((72 * size) / 32) }).resize(size, size).png().toBuffer();
+const render = (svg, size) =>
+  sharp(svg, { density: Math.ceil((72 * size) / 32) })
+    .resize(size, size)
+    .png()
+    .toBuffer();
 
 /** Tray variants: colour on Windows and Linux; a dot marks attention, grey marks paused. */
 async function trayVariant(svg, size, variant) {
@@ -42,7 +48,10 @@ async function trayVariant(svg, size, variant) {
   const dot = Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><circle cx="${size - r}" cy="${size - r}" r="${r}" fill="#d97706" stroke="#fff" stroke-width="${size / 16}"/></svg>`,
   );
-  return sharp(coloured).composite([{ input: dot }]).png().toBuffer();
+  return sharp(coloured)
+    .composite([{ input: dot }])
+    .png()
+    .toBuffer();
 }
 
 export async function generateIcons() {
@@ -51,7 +60,9 @@ export async function generateIcons() {
   const outputs = {};
   outputs['icon.png'] = await render(appSvg, 1024);
   const icoSizes = [16, 24, 32, 48, 64, 128, 256];
-  outputs['icon.ico'] = icoFromPngs(await Promise.all(icoSizes.map(async (size) => ({ size, png: await render(appSvg, size) }))));
+  outputs['icon.ico'] = icoFromPngs(
+    await Promise.all(icoSizes.map(async (size) => ({ size, png: await render(appSvg, size) }))),
+  );
   for (const variant of ['normal', 'attention', 'paused']) {
     outputs[`tray-${variant}.png`] = await trayVariant(traySvg, 16, variant);
     outputs[`tray-${variant}@2x.png`] = await trayVariant(traySvg, 32, variant);
@@ -60,11 +71,14 @@ export async function generateIcons() {
   outputs['trayTemplate.png'] = await trayVariant(traySvg, 16, 'template');
   outputs['trayTemplate@2x.png'] = await trayVariant(traySvg, 32, 'template');
   outputs['tray-windows.ico'] = icoFromPngs(
-    await Promise.all([16, 24, 32, 48].map(async (size) => ({ size, png: await trayVariant(traySvg, size, 'normal') }))),
+    await Promise.all(
+      [16, 24, 32, 48].map(async (size) => ({ size, png: await trayVariant(traySvg, size, 'normal') })),
+    ),
   );
   return outputs;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const [name, bytes] of Object.entries(await generateIcons())) await writeFile(new URL(name, here), bytes);
+  for (const [name, bytes] of Object.entries(await generateIcons()))
+    await writeFile(new URL(name, here), bytes);
 }

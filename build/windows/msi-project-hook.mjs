@@ -20,8 +20,18 @@ export const RUN_VALUE_NAME = 'KestrelAgent';
  * component's identity must not change between versions, or upgrades leave stale registry values.
  */
 export const DEPLOYMENT_PROPERTIES = [
-  { property: 'SERVERURL', valueName: 'ServerUrl', componentGuid: '{5E0C1B7A-2F43-4C8D-9A61-3B7E2D9C4F10}', hidden: false },
-  { property: 'ENROLMENTTOKEN', valueName: 'EnrolmentToken', componentGuid: '{A3D94F26-7B1E-4E05-8C2A-6F9B0D17E5C3}', hidden: true },
+  {
+    property: 'SERVERURL',
+    valueName: 'ServerUrl',
+    componentGuid: '{5E0C1B7A-2F43-4C8D-9A61-3B7E2D9C4F10}',
+    hidden: false,
+  },
+  {
+    property: 'ENROLMENTTOKEN',
+    valueName: 'EnrolmentToken',
+    componentGuid: '{A3D94F26-7B1E-4E05-8C2A-6F9B0D17E5C3}',
+    hidden: true,
+  },
 ];
 const RUN_COMPONENT_GUID = '{C71F2E98-4A6D-4B3C-A5E0-92D8B61F07AE}';
 
@@ -93,12 +103,16 @@ export function addKestrelDeployment(wxs) {
     project = project.slice(0, lineStart) + project.slice(lineEnd === -1 ? project.length : lineEnd + 1);
     project = project.replaceAll(`\n      ${GROUP_REF}`, '');
   }
-  if (countOf(project, '</Product>') !== 1) throw new Error('msi-project-hook: expected exactly one <Product> in the WiX project');
+  if (countOf(project, '</Product>') !== 1)
+    throw new Error('msi-project-hook: expected exactly one <Product> in the WiX project');
   const featureRef = '<ComponentGroupRef Id="ProductComponents"/>';
-  if (countOf(project, featureRef) !== 1) throw new Error('msi-project-hook: expected the ProductComponents reference in the main feature');
-  if (!project.includes('Id="mainExecutable"')) throw new Error('msi-project-hook: the main executable (Id="mainExecutable") is missing');
+  if (countOf(project, featureRef) !== 1)
+    throw new Error('msi-project-hook: expected the ProductComponents reference in the main feature');
+  if (!project.includes('Id="mainExecutable"'))
+    throw new Error('msi-project-hook: the main executable (Id="mainExecutable") is missing');
   for (const { property } of DEPLOYMENT_PROPERTIES) {
-    if (new RegExp(`<Property Id="${property}"`).test(project)) throw new Error(`msi-project-hook: ${property} is already defined`);
+    if (new RegExp(`<Property Id="${property}"`).test(project))
+      throw new Error(`msi-project-hook: ${property} is already defined`);
   }
 
   project = project.replace(featureRef, `${featureRef}\n      ${GROUP_REF}`);
