@@ -128,40 +128,14 @@ export class Automaton {
     this.outStart = outStart;
     this.outPattern = outPattern;
 
-    // Failure links, breadth first: only suffixes that start after a separator.
-    const fail = new Int32Array(states);
-    const outLink = new Int32Array(states).fill(-1);
-    const firstOut = new Int32Array(states).fill(-1);
-    fail[ROOT] = DEAD;
-    const queue = new Int32Array(states);
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = ROOT;
-    while (head < tail) {
-      const u = queue[head++] as number;
-      for (let e = edgeStart[u] as number; e < (edgeStart[u + 1] as number); e++) {
-        const c = edgeChar[e] as number;
-        const v = edgeTo[e] as number;
-        let f = fail[u] as number;
-        let target = c === this.sepIndex ? ROOT : DEAD;
-        while (f !== DEAD) {
-          const g = this.next(f, c);
-          if (g !== -1) {
-            target = g;
-            break;
-          }
-          f = fail[f] as number;
-        }
-        fail[v] = target;
-        if (target > ROOT)
-          outLink[v] =
-            (outStart[target + 1] as number) > (outStart[target] as number)
-              ? target
-              : (outLink[target] as number);
-        firstOut[v] = (outStart[v + 1] as number) > (outStart[v] as number) ? v : (outLink[v] as number);
-        queue[tail++] = v;
-      }
-    }
+    const { fail, outLink, firstOut } = failureLinks(
+      edgeStart,
+      edgeChar,
+      edgeTo,
+      rootNext,
+      outStart,
+      this.sepIndex,
+    );
     this.fail = fail;
     this.outLink = outLink;
     this.firstOut = firstOut;
@@ -169,15 +143,7 @@ export class Automaton {
 
   /** The goto function: the state after `symbol`, or -1. */
   next(state: number, symbol: number): number {
-    if (state === ROOT) return this.rootNext[symbol] as number;
-    const edgeChar = this.edgeChar;
-    const b = this.edgeStart[state + 1] as number;
-    for (let e = this.edgeStart[state] as number; e < b; e++) {
-      const c = edgeChar[e] as number;
-      if (c === symbol) return this.edgeTo[e] as number;
-      if (c > symbol) return -1;
-    }
-    return -1;
+    return gotoState(state, symbol, this.rootNext, this.edgeStart, this.edgeChar, this.edgeTo);
   }
 
   /** One transition of the automaton, failure links included. */
@@ -208,4 +174,73 @@ export class Automaton {
       this.flagged,
     ].reduce((sum, a) => sum + a.byteLength, 0);
   }
+}
+
+/** Goto on the flat arrays (also used while building, before the automaton object is complete). */
+function gotoState(
+  state: number,
+  symbol: number,
+  rootNext: Int32Array,
+  edgeStart: Int32Array,
+  edgeChar: Uint16Array,
+  edgeTo: Int32Array,
+): number {
+  if (state === ROOT) return rootNext[symbol] as number;
+  const b = edgeStart[state + 1] as number;
+  for (let e = edgeStart[state] as number; e < b; e++) {
+    const c = edgeChar[e] as number;
+    if (c === symbol) return edgeTo[e] as number;
+    if (c > symbol) return -1;
+  }
+  return -1;
+}
+
+/**
+ * Failure links, breadth first: the longest proper suffix of a state's string that starts after a
+ * separator and is a trie state; ROOT right after a separator, DEAD inside a word.
+ */
+function failureLinks(
+  edgeStart: Int32Array,
+  edgeChar: Uint16Array,
+  edgeTo: Int32Array,
+  rootNext: Int32Array,
+  outStart: Int32Array,
+  sepIndex: number,
+): { fail: Int32Array; outLink: Int32Array; firstOut: Int32Array } {
+  const states = edgeStart.length - 1;
+  const fail = new Int32Array(states);
+  const outLink = new Int32Array(states).fill(-1);
+  const firstOut = new Int32Array(states).fill(-1);
+  fail[ROOT] = DEAD;
+  const queue = new Int32Array(states);
+  let head = 0;
+  let tail = 0;
+  queue[tail++] = ROOT;
+  while (head < tail) {
+    const u = queue[head++] as number;
+    const fu = fail[u] as number;
+    const end = edgeStart[u + 1] as number;
+    for (let e = edgeStart[u] as number; e < end; e++) {
+      const c = edgeChar[e] as number;
+      const v = edgeTo[e] as number;
+      let target = c === sepIndex ? ROOT : DEAD;
+      for (let f = fu; f !== DEAD; f = fail[f] as number) {
+        const g = gotoState(f, c, rootNext, edgeStart, edgeChar, edgeTo);
+        if (g !== -1) {
+          target = g;
+          break;
+        }
+      }
+      fail[v] = target;
+      if (target > ROOT) {
+        outLink[v] =
+          (outStart[target + 1] as number) > (outStart[target] as number)
+            ? target
+            : (outLink[target] as number);
+      }
+      firstOut[v] = (outStart[v + 1] as number) > (outStart[v] as number) ? v : (outLink[v] as number);
+      queue[tail++] = v;
+    }
+  }
+  return { fail, outLink, firstOut };
 }
