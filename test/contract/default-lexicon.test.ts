@@ -60,7 +60,7 @@ describe('default lexicon', () => {
       'take my own life',
       'i wish i was dead',
       "i don't want to live anymore",
-      'better off dead',
+      "i'm better off dead",
     ];
     for (const phrase of intent) {
       const entry = file.entries.find((e) => e.term === phrase);
