@@ -45,7 +45,7 @@ export const state = {
   nextCursor: null as string | null,
   loaded: false,
   headEtag: null as string | null,
-  lastAction: null as { id: string; label: string } | null,
+  lastAction: null as { id: string; label: string; focus?: number } | null,
   details: new Map<string, Promise<CaptureDetail>>(),
 };
 

@@ -19,7 +19,12 @@ export interface ReasonAnswer {
 /** Asks for a reason or a note; resolves null on cancel. */
 export function askReason(opts: ReasonDialogOptions): Promise<ReasonAnswer | null> {
   return new Promise((resolve) => {
-    const text = h('textarea', { id: 'dialog-text', rows: 4, required: opts.required, maxlength: 2000 });
+    const text = h('textarea', {
+      id: 'dialog-text',
+      rows: 4,
+      'aria-required': opts.required ? 'true' : 'false',
+      maxlength: 2000,
+    });
     const extraField = opts.extra ? h('textarea', { id: 'dialog-extra', rows: 2, maxlength: 2000 }) : null;
     const error = h('p', { class: 'form-error', role: 'alert' });
     let answer: ReasonAnswer | null = null;
@@ -30,6 +35,8 @@ export function askReason(opts: ReasonDialogOptions): Promise<ReasonAnswer | nul
         'form',
         {
           method: 'dialog',
+          // Our own check announces the problem in the dialog's alert, for screen readers too.
+          novalidate: true,
           onsubmit: (e: SubmitEvent) => {
             const value = text.value.trim();
             if (opts.required && value.length === 0) {

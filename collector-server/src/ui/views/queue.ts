@@ -167,7 +167,12 @@ function actionRows(): FlatRow[] {
 async function runAction(kind: ActionKind): Promise<void> {
   const rows = actionRows();
   if (rows.length === 0) return;
-  if (await act(kind, targetFor(rows))) await refresh(true);
+  const focus = state.focus;
+  if (await act(kind, targetFor(rows))) {
+    // Undo puts the rows back where they were, so the focus goes back there too.
+    if (state.lastAction) state.lastAction.focus = focus;
+    await refresh(true);
+  }
 }
 
 export async function refresh(keepFocus: boolean): Promise<void> {
@@ -471,7 +476,10 @@ export function renderQueue(main: HTMLElement, query: URLSearchParams): void {
 }
 
 async function undoAndRefresh(): Promise<void> {
-  if (await undo()) await refresh(true);
+  const focus = state.lastAction?.focus;
+  if (!(await undo())) return;
+  await refresh(true);
+  if (focus !== undefined) setFocus(focus);
 }
 
 /** Keyboard handling for the queue; answers true when the key was used. */
