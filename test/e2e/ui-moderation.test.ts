@@ -250,7 +250,9 @@ describe('moderator web UI in Chromium', () => {
     await page.getByRole('heading', { name: /Capture: .?illegal-term/ }).waitFor();
     const blurred = page.getByRole('img', { name: /Blurred screenshot/ });
     await blurred.waitFor();
-    await expect.poll(() => blurred.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(24);
+    await expect
+      .poll(() => blurred.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(24);
     expect(await page.getByRole('img', { name: /Screenshot from/ }).count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'ui-illegal-blurred.png') });
 
@@ -262,7 +264,9 @@ describe('moderator web UI in Chromium', () => {
     await dialog.getByRole('button', { name: 'Reveal image' }).click();
     const shot = page.getByRole('img', { name: /Screenshot from LIBRARY-PC04/ });
     await shot.waitFor();
-    await expect.poll(() => shot.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1280);
+    await expect
+      .poll(() => shot.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(1280);
     const reveals = await h.storage.auditEvents.list({ action: 'capture.revealed', limit: 10 });
     expect(reveals[0]?.details).toMatchObject({ reason: 'Confirming content before police referral' });
     await page.close();
@@ -284,7 +288,7 @@ describe('moderator web UI in Chromium', () => {
     // Nothing injected: no stray images, scripts, frames or SVG, no handler ran, no dialog opened.
     expect(await page.locator('img[src="x"], iframe, svg, b').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(1);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(cspErrors).toEqual([]);
     await page.close();
