@@ -10,6 +10,7 @@ import { OsHostInfo } from './os-host-info.js';
 import { SystemClock } from './system-clock.js';
 import { UiohookKeystrokeSource } from './uiohook-keystroke-source.js';
 import { probeX11Display, readX11CapsLock } from './x11-display.js';
+import { X11WindowSource } from './x11-window-source.js';
 
 export interface DefaultPortsOptions {
   server: string;
@@ -31,7 +32,8 @@ export function createDefaultPorts(options: DefaultPortsOptions): AgentPorts {
       probeDisplay: x11 ? () => probeX11Display() : async () => ({ ok: true }),
       ...(x11 ? { readCapsLock: () => readX11CapsLock() } : {}),
     }),
-    windows: new ActiveWinWindowSource(),
+    // active-win on X11 spawns three processes a poll; xprop's spy mode costs nothing at rest.
+    windows: x11 ? new X11WindowSource() : new ActiveWinWindowSource(),
     screenshotter: new DesktopScreenshotter(),
     queue: new FsQueueStore({ dir: join(options.dataDir, 'queue'), now: () => clock.now() }),
     collector: new AxiosCollectorClient({

@@ -394,6 +394,7 @@ export function createAgent(ports: AgentPorts, options: AgentOptions): Agent {
         .catch((error: unknown) => logger.warn('keyboard stop failed', { error: errorText(error) }));
       await windowTask.stop();
       await polling;
+      await ports.windows.stop?.();
       // A match already seen is still queued before the process goes.
       await captures;
       await Promise.all([policyTask.stop(), heartbeatTask.stop(), uploader.stop()]);

@@ -17,4 +17,6 @@ export interface WindowSource {
   /** The active window now, or undefined when none can be read (no display, lock screen). */
   current(): Promise<ActiveWindow | undefined>;
   health(): SourceHealth;
+  /** Releases what watching needs (helper processes); optional for sources that hold nothing. */
+  stop?(): Promise<void>;
 }
