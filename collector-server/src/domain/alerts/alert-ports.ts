@@ -6,6 +6,8 @@ export interface MailMessage {
   to: string[];
   subject: string;
   text: string;
+  /** Reports only; alerts never carry attachments. */
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
 /** Sends e-mail (SMTP adapter in adapters/mail). */
