@@ -52,5 +52,8 @@ describe('lexicon evaluation set', () => {
     const summary = formatReport(report);
     expect(recall(report.overall), summary).toBeGreaterThanOrEqual(MIN_RECALL);
     expect(report.falsePositives.length, summary).toBeLessThanOrEqual(MAX_FALSE_POSITIVES);
+    // Typed one character at a time through the agent's phrase stream, with a typo corrected.
+    expect(recall(report.stream.overall), summary).toBeGreaterThanOrEqual(MIN_RECALL);
+    expect(report.stream.falsePositives.length, summary).toBeLessThanOrEqual(MAX_FALSE_POSITIVES);
   });
 });
