@@ -33,7 +33,7 @@ const ENROLMENT_TOKEN = 'bench-enrolment-token-0123456789';
 const PG_URL = process.env['KESTREL_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const SECONDS = {
-  sharpCeiling: Number(process.env['KESTREL_BENCH_CEILING_SECONDS'] ?? 10),
+  sharpCeiling: Number(process.env['KESTREL_BENCH_CEILING_SECONDS'] ?? 5),
   captures: Number(process.env['KESTREL_BENCH_CAPTURE_SECONDS'] ?? 20),
   heartbeats: Number(process.env['KESTREL_BENCH_HEARTBEAT_SECONDS'] ?? 10),
   soak: Number(process.env['KESTREL_BENCH_SOAK_SECONDS'] ?? 0),
@@ -510,24 +510,37 @@ function failures(r: LoadResult): string {
   return r.failed.size === 0 ? '0' : [...r.failed].map(([k, v]) => `${v}× ${k}`).join('; ');
 }
 
+/**
+ * Ceilings are measured before, between and after the collector runs, and each run is compared with
+ * the mean of the ceilings either side of it: on a shared machine the capacity available drifts.
+ */
+async function ceilings(jpeg: Buffer): Promise<{ sharp: number; bare: number }> {
+  const sharpRate = await sharpCeiling(jpeg, 4, SECONDS.sharpCeiling);
+  const bare = await bareRouteCeiling(SECONDS.sharpCeiling);
+  console.log(`  ceilings: sharp ${fmt(sharpRate)} images/s, bare route ${fmt(bare)} req/s`);
+  return { sharp: sharpRate, bare };
+}
+
 export async function run(): Promise<void> {
   const jpeg = await realisticJpeg();
   console.log(
-    `Screenshot: 1920×1080 JPEG, ${fmt(jpeg.length / 1024)} KiB; ${CAPTURE_CLIENTS} capture clients, ${HEARTBEAT_CLIENTS} heartbeat clients, keep-alive, loopback.`,
+    `Screenshot: 1920×1080 JPEG, ${fmt(jpeg.length / 1024)} KiB; ${CAPTURE_CLIENTS} capture clients, ` +
+      `${HEARTBEAT_CLIENTS} heartbeat clients, keep-alive, loopback. Capture ceiling: the collector's image ` +
+      'step (header, decode, thumbnail), 4 in parallel, no HTTP or storage. Heartbeat ceiling: a bare Fastify ' +
+      'route parsing the same JSON.',
   );
+  const runs: CollectorResult[] = [];
+  const brackets: { sharp: number; bare: number }[] = [await ceilings(jpeg)];
 
-  const ceiling = await sharpCeiling(jpeg, 4, SECONDS.sharpCeiling);
-  console.log(
-    `Capture ceiling (sharp header + decode + thumbnail, 4 in parallel, no HTTP/storage): ${fmt(ceiling)} images/s`,
-  );
-  const bare = await bareRouteCeiling(SECONDS.heartbeats);
-  console.log(`Heartbeat ceiling (bare Fastify route, same JSON): ${fmt(bare)} req/s`);
-
-  const results: CollectorResult[] = [await collector('SQLite', {}, jpeg)];
+  const sqlite = await collector('SQLite', {}, jpeg);
+  brackets.push(await ceilings(jpeg));
+  runs.push(sqlite);
   if (await postgresReachable()) {
     const schema = `kestrel_bench_${randomBytes(4).toString('hex')}`;
     try {
-      results.push(await collector('PostgreSQL', { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema }, jpeg));
+      const pgResult = await collector('PostgreSQL', { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema }, jpeg);
+      brackets.push(await ceilings(jpeg));
+      runs.push(pgResult);
     } finally {
       await dropSchema(schema);
     }
@@ -539,14 +552,21 @@ export async function run(): Promise<void> {
     '\n| backend | captures/s | vs sharp ceiling | capture p50 / p95 ms | heartbeats/s | vs bare route | heartbeat p95 ms | server RSS start → max → end MiB | errors |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of results) {
-    const rssValues = r.rss.map((s) => s.mib).filter((m) => !Number.isNaN(m));
+  runs.forEach((r, i) => {
+    const b0 = brackets[i];
+    const b1 = brackets[i + 1];
+    const sharpCeil = ((b0?.sharp ?? NaN) + (b1?.sharp ?? NaN)) / 2;
+    const bareCeil = ((b0?.bare ?? NaN) + (b1?.bare ?? NaN)) / 2;
+    const rssValues = r.rss.map((x) => x.mib).filter((m) => !Number.isNaN(m));
     console.log(
-      `| ${r.name} | ${fmt(rate(r.captures))} | ${fmt((100 * rate(r.captures)) / ceiling)} % | ${fmt(percentile(r.captures.latenciesMs, 50), 1)} / ${fmt(percentile(r.captures.latenciesMs, 95), 1)} | ` +
-        `${fmt(rate(r.heartbeats))} | ${fmt((100 * rate(r.heartbeats)) / bare)} % | ${fmt(percentile(r.heartbeats.latenciesMs, 95), 1)} | ` +
-        `${fmt(rssValues[0] ?? NaN)} → ${fmt(Math.max(...rssValues))} → ${fmt(rssValues.at(-1) ?? NaN)} | ${failures(r.captures)} / ${failures(r.heartbeats)} |`,
+      `| ${r.name} | ${fmt(rate(r.captures))} | ${fmt((100 * rate(r.captures)) / sharpCeil)} % of ${fmt(sharpCeil)} | ` +
+        `${fmt(percentile(r.captures.latenciesMs, 50), 1)} / ${fmt(percentile(r.captures.latenciesMs, 95), 1)} | ` +
+        `${fmt(rate(r.heartbeats))} | ${fmt((100 * rate(r.heartbeats)) / bareCeil)} % of ${fmt(bareCeil)} | ` +
+        `${fmt(percentile(r.heartbeats.latenciesMs, 95), 1)} | ` +
+        `${fmt(rssValues[0] ?? NaN)} → ${fmt(Math.max(...rssValues))} → ${fmt(rssValues.at(-1) ?? NaN)} | ` +
+        `${failures(r.captures)} / ${failures(r.heartbeats)} |`,
     );
-  }
+  });
 
   if (SECONDS.soak > 0) {
     console.log(
@@ -557,7 +577,15 @@ export async function run(): Promise<void> {
       s.rss[Math.min(s.rss.length - 1, Math.floor(fraction * s.rss.length))]?.mib ?? NaN;
     console.log(`captures/s ${fmt(s.captures)}, heartbeats/s ${fmt(s.heartbeats)}`);
     console.log(
-      `server RSS MiB at 10% ${fmt(at(0.1))}, 25% ${fmt(at(0.25))}, 50% ${fmt(at(0.5))}, 75% ${fmt(at(0.75))}, end ${fmt(at(1))}, max ${fmt(Math.max(...s.rss.map((x) => x.mib)))}`,
+      `server RSS MiB at 10% ${fmt(at(0.1))}, 25% ${fmt(at(0.25))}, 50% ${fmt(at(0.5))}, 75% ${fmt(at(0.75))}, ` +
+        `end ${fmt(at(1))}, max ${fmt(Math.max(...s.rss.map((x) => x.mib)))}`,
     );
   }
+  console.log(`\nCPU pressure during the run (Linux PSI, "some" avg60): ${await cpuPressure()}`);
+}
+
+/** How contended the CPU was (other processes on a shared machine skew every figure). */
+async function cpuPressure(): Promise<string> {
+  const text = await readFile('/proc/pressure/cpu', 'utf8').catch(() => '');
+  return /some avg10=\S+ avg60=(\S+)/.exec(text)?.[1] ?? 'unknown';
 }

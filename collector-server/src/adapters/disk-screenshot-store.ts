@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScreenshotStore } from '../ports/screenshot-store.js';
@@ -24,7 +24,8 @@ export class DiskScreenshotStore implements ScreenshotStore {
   }
 
   async put(bytes: Buffer): Promise<string> {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    // WebCrypto hashes on the thread pool: a screenshot's SHA-256 would otherwise hold the event loop.
+    const sha256 = Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
     const finalPath = this.pathOf(sha256);
     if (await exists(finalPath)) return sha256;
     const dir = join(this.root, sha256.slice(0, 2), sha256.slice(2, 4));

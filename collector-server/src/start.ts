@@ -1,0 +1,73 @@
+import { openStorage } from './adapters/storage.js';
+import { buildApp } from './app.js';
+import { ConfigError, parseConfig } from './config/config.js';
+import { ensureFirstRun } from './domain/first-run.js';
+import { systemClock } from './ports/clock.js';
+
+/**
+ * `npm start`: configuration from the environment, database migrated, first-run accounts created
+ * and printed once, then HTTP until SIGTERM/SIGINT (in-flight uploads finish, then the DB closes).
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+
+  const storage = await openStorage(config.database);
+  const firstRun = await ensureFirstRun({ storage, clock: systemClock }, config.bootstrap);
+  const app = await buildApp(config, { storage });
+  app.addHook('onClose', async () => storage.close());
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = config.publicUrl ?? address;
+
+  // The contract: first-run credentials go to stdout once, plainly, never through the logger.
+  const lines = [`Kestrel collector listening on ${url}`];
+  if (firstRun.admin !== undefined) {
+    lines.push(`First administrator: ${firstRun.admin.email}  password: ${firstRun.admin.password}`);
+  }
+  if (firstRun.enrolmentToken !== undefined) {
+    lines.push(`Enrolment token (give it to agents): ${firstRun.enrolmentToken}`);
+  }
+  if (firstRun.admin !== undefined || firstRun.enrolmentToken !== undefined) {
+    lines.push('These are shown only now. Sign in and change the password.');
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      app.log.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `Kestrel collector failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  if (err instanceof Error && err.cause !== undefined)
+    process.stderr.write(`  cause: ${String(err.cause)}\n`);
+  process.exit(1);
+});
