@@ -1,7 +1,8 @@
 import { CATEGORIES } from '../protocol/categories.js';
 import type { CompiledLexicon, LexiconMatch, PhraseStream, PhraseStreamOptions } from './engine-types.js';
-import { Matcher, type CompiledPattern, type EntryInfo } from './matcher.js';
+import { Matcher, type EntryInfo } from './matcher.js';
 import { NormalisedText, SEP, normalise } from './normalise.js';
+import { PatternSet } from './pattern-set.js';
 import { PhraseStreamImpl } from './phrase-stream.js';
 import type { AgeBand, LexiconFile } from './schema.js';
 
@@ -50,7 +51,7 @@ export class Lexicon implements CompiledLexicon {
  */
 export function compileLexicon(file: LexiconFile, options: CompileOptions = {}): Lexicon {
   const norm = new NormalisedText();
-  const patterns: CompiledPattern[] = [];
+  const patterns = new PatternSet();
   const entries: EntryInfo[] = [];
   for (const entry of file.entries) {
     if (
@@ -79,11 +80,12 @@ export function compileLexicon(file: LexiconFile, options: CompileOptions = {}):
     );
     addVariants(patterns, norm, exception.phrase, false, -(index + 1));
   });
-  return new Lexicon(file.version, entries.length, patterns.length, new Matcher(patterns, entries, masks));
+  patterns.seal();
+  return new Lexicon(file.version, entries.length, patterns.count, new Matcher(patterns, entries, masks));
 }
 
 function addVariants(
-  patterns: CompiledPattern[],
+  patterns: PatternSet,
   norm: NormalisedText,
   term: string,
   stem: boolean,
@@ -93,18 +95,13 @@ function addVariants(
   const spellings = [term];
   if (joined !== term) spellings.push(joined);
   if (joined.includes(' ')) spellings.push(joined.replaceAll(' ', ''));
-  const first = patterns.length;
-  const add = (codes: Uint16Array, runs: Uint8Array): void => {
-    const duplicate = patterns.slice(first).some((p) => sameArray(p.codes, codes) && sameArray(p.runs, runs));
-    if (!duplicate) patterns.push({ codes, runs, stem, owner });
-  };
+  const first = patterns.count;
   for (const spelling of spellings) {
     normalise(spelling, norm);
     const n = norm.length;
     if (n === 0) continue;
-    const codes = norm.codes.slice(0, n);
-    const runs = norm.runs.slice(0, n);
-    add(codes, runs);
+    const { codes, runs } = norm;
+    patterns.add(codes, runs, n, stem, owner, first);
     // Spelt out with spaces, a word's leading a or i stands apart (`a n a l` reads `a nal`, see
     // normalise): a spelling with every such word split matches that.
     const split: number[] = [];
@@ -124,12 +121,6 @@ function addVariants(
       }
       wordStart = c === SEP;
     }
-    if (split.length > n) add(Uint16Array.from(split), Uint8Array.from(splitRuns));
+    if (split.length > n) patterns.add(split, splitRuns, split.length, stem, owner, first);
   }
-}
-
-function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -2,6 +2,7 @@ import type { Category, Severity } from '../protocol/categories.js';
 import { Automaton, DEAD, ROOT } from './automaton.js';
 import type { LexiconMatch } from './engine-types.js';
 import { NormalisedText, SEP, normalise } from './normalise.js';
+import type { PatternSet } from './pattern-set.js';
 
 /** What a compiled entry reports. */
 export interface EntryInfo {
@@ -10,15 +11,6 @@ export interface EntryInfo {
   readonly term: string;
   /** Bit of the category, for exceptions limited to some categories. */
   readonly categoryBit: number;
-}
-
-/** A compiled pattern: one spelling variant of an entry's term or of an exception. */
-export interface CompiledPattern {
-  codes: Uint16Array;
-  runs: Uint8Array;
-  stem: boolean;
-  /** Entry index, or -(exception index + 1). */
-  owner: number;
 }
 
 export interface RunResult {
@@ -44,8 +36,7 @@ interface Hit {
 export class Matcher {
   readonly automaton: Automaton;
   readonly maxPatternLength: number;
-  private readonly patLen: Uint16Array;
-  private readonly patRunOff: Int32Array;
+  private readonly patStart: Int32Array;
   private readonly patRuns: Uint8Array;
   private readonly patOwner: Int32Array;
   private readonly patStem: Uint8Array;
@@ -55,41 +46,20 @@ export class Matcher {
   private readonly hitEnd: number[] = [];
 
   constructor(
-    patterns: readonly CompiledPattern[],
+    private readonly patterns: PatternSet,
     private readonly entries: readonly EntryInfo[],
     private readonly exceptionMasks: readonly number[],
   ) {
-    this.automaton = new Automaton(patterns, (i) => (patterns[i] as CompiledPattern).owner < 0);
-    const n = patterns.length;
-    this.patLen = new Uint16Array(n);
-    this.patRunOff = new Int32Array(n + 1);
-    this.patOwner = new Int32Array(n);
-    this.patStem = new Uint8Array(n);
-    let total = 0;
-    let max = 0;
-    patterns.forEach((p, i) => {
-      this.patLen[i] = p.codes.length;
-      this.patRunOff[i] = total;
-      this.patOwner[i] = p.owner;
-      this.patStem[i] = p.stem ? 1 : 0;
-      total += p.codes.length;
-      max = Math.max(max, p.codes.length);
-    });
-    this.patRunOff[n] = total;
-    this.patRuns = new Uint8Array(total);
-    patterns.forEach((p, i) => this.patRuns.set(p.runs, this.patRunOff[i]));
-    this.maxPatternLength = max;
+    this.automaton = new Automaton(patterns);
+    this.patStart = patterns.start;
+    this.patRuns = patterns.runs;
+    this.patOwner = patterns.owner;
+    this.patStem = patterns.stem;
+    this.maxPatternLength = patterns.maxLength;
   }
 
   get byteSize(): number {
-    return (
-      this.automaton.byteSize +
-      this.patLen.byteLength +
-      this.patRunOff.byteLength +
-      this.patRuns.byteLength +
-      this.patOwner.byteLength +
-      this.patStem.byteLength
-    );
+    return this.automaton.byteSize + this.patterns.byteSize;
   }
 
   run(text: string, from = 0, to = text.length): RunResult {
@@ -119,9 +89,9 @@ export class Matcher {
   private scan(): number {
     const { codes, runs, length: n } = this.norm;
     const a = this.automaton;
-    const { alpha, rootNext, edgeStart, edgeChar, edgeTo, fail, firstOut, outLink, outStart, outPattern } = a;
+    const { alpha, rootNext, edgeStart, edgeChar, fail, firstOut, outLink, outStart, outPattern } = a;
     const sepIndex = a.sepIndex;
-    const { patLen, patRunOff, patRuns, patStem } = this;
+    const { patStart, patRuns, patStem } = this;
     this.hitPattern.length = 0;
     this.hitStart.length = 0;
     this.hitEnd.length = 0;
@@ -144,7 +114,7 @@ export class Matcher {
         for (let e = edgeStart[s] as number; e < b; e++) {
           const c = edgeChar[e] as number;
           if (c >= sym) {
-            if (c === sym) g = edgeTo[e] as number;
+            if (c === sym) g = e + 1;
             break;
           }
         }
@@ -158,12 +128,12 @@ export class Matcher {
       for (let o = firstOut[state] as number; o !== -1; o = outLink[o] as number) {
         for (let k = outStart[o] as number; k < (outStart[o + 1] as number); k++) {
           const p = outPattern[k] as number;
-          const len = patLen[p] as number;
+          const off = patStart[p] as number;
+          const len = (patStart[p + 1] as number) - off;
           const start = i + 1 - len;
           const stem = patStem[p] === 1;
           if (!stem && i + 1 < n && codes[i + 1] !== SEP) continue; // the word goes on
           let ok = true;
-          const off = patRunOff[p] as number;
           for (let q = 0; q < len; q++) {
             const rx = runs[start + q] as number;
             // Same run length as the term, or a long run (emphasis: `diiiie`, `killlll`).
