@@ -37,7 +37,7 @@ describe('electron-builder.yml', () => {
     expect(msi.upgradeCode).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
     // The sample project the hook is tested on carries the same upgrade code.
     expect(repoFile('build/windows/fixtures/electron-builder-project.wxs')).toContain(
-      `UpgradeCode="{${String(msi.upgradeCode)}}"`,
+      `UpgradeCode="${String(msi.upgradeCode)}"`,
     );
     expect(builder.msiProjectCreated).toBe('./build/windows/msi-project-hook.mjs');
     expect(exists('build/windows/msi-project-hook.mjs')).toBe(true);

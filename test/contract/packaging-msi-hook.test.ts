@@ -12,6 +12,8 @@ import {
 } from '../../build/windows/msi-project-hook.mjs';
 import { findAll, parseXml, repoFile } from './packaging-xml.js';
 
+// Captured at `msiProjectCreated` from electron-builder 26.17.0 building this repository's MSI
+// (on Linux, with a stand-in electron.exe; the build then stops where it downloads WiX).
 const sample = repoFile('build/windows/fixtures/electron-builder-project.wxs');
 const ARRAYS = [
   'Property',
