@@ -27,6 +27,8 @@ export interface WorkflowWorld {
   staff: Record<string, Staff>;
   /** The injector for a role (throws for an unknown one). */
   as(role: string): Staff;
+  /** A new session for that member of staff (after a test signed them out). */
+  relogin(role: string): Promise<void>;
   userIds: Record<string, string>;
   deviceA: { deviceId: string; deviceToken: string };
   deviceB: { deviceId: string; deviceToken: string };
@@ -55,8 +57,9 @@ async function session(h: Harness, email: string, userId: string, viewer: boolea
     });
 }
 
-export async function workflowWorld(): Promise<WorkflowWorld> {
-  const h = await startCollector();
+export async function workflowWorld(env: Record<string, string> = {}): Promise<WorkflowWorld> {
+  // Tests post many captures from one device: the per-device rate limit is not under test here.
+  const h = await startCollector({ DEVICE_CAPTURES_PER_MINUTE: '1000000', DEVICE_REQUESTS_PER_MINUTE: '1000000', ...env });
   const schoolA = h.schoolId;
   const schoolB = randomUUID();
   await h.storage.schools.create({
@@ -85,9 +88,11 @@ export async function workflowWorld(): Promise<WorkflowWorld> {
 
   const staff: Record<string, Staff> = {};
   const userIds: Record<string, string> = {};
+  const emails: Record<string, string> = { dslB: 'dsl@brook.test', la: 'team@la.test' };
   const roles: Role[] = ['admin', 'technician', 'moderator', 'dsl', 'headteacher', 'governor'];
   for (const role of roles) {
     const email = `${role}@hillside.test`;
+    emails[role] = email;
     userIds[role] = await addStaff(h.storage, email, PASSWORD, [{ schoolId: schoolA, role }]);
     staff[role] = await session(
       h,
@@ -117,6 +122,11 @@ export async function workflowWorld(): Promise<WorkflowWorld> {
       const s = staff[role];
       if (s === undefined) throw new Error(`no staff member for ${role}`);
       return s;
+    },
+    async relogin(role) {
+      const email = emails[role];
+      if (email === undefined) throw new Error(`no staff member for ${role}`);
+      staff[role] = await session(h, email, userIds[role] ?? '', false);
     },
     userIds,
     deviceA,

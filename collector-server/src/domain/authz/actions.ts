@@ -36,6 +36,8 @@ export const ACTIONS = [
   'lexicon.view',
   'lexicon.edit',
   'lexicon.publish',
+  /** Read moderators' "suggest an exception" notes (terms, no pupil data). */
+  'lexicon.suggestions',
   'exemption.view',
   'exemption.manage',
   // Data protection

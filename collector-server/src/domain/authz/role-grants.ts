@@ -15,6 +15,7 @@ export const ROLE_GRANTS: Readonly<Record<Role, readonly Action[]>> = {
     'lexicon.view',
     'lexicon.edit',
     'lexicon.publish',
+    'lexicon.suggestions',
     'exemption.view',
     'retention.configure',
     'retention.run',
@@ -28,6 +29,7 @@ export const ROLE_GRANTS: Readonly<Record<Role, readonly Action[]>> = {
     'capture.escalate',
     'capture.reveal',
     'lexicon.view',
+    'lexicon.suggestions',
     'exemption.view',
     'alert.preferences',
   ],
@@ -52,6 +54,7 @@ export const ROLE_GRANTS: Readonly<Record<Role, readonly Action[]>> = {
     'lexicon.view',
     'lexicon.edit',
     'lexicon.publish',
+    'lexicon.suggestions',
     'exemption.view',
     'exemption.manage',
     'subject-access.export',
@@ -61,6 +64,8 @@ export const ROLE_GRANTS: Readonly<Record<Role, readonly Action[]>> = {
   headteacher: [
     'capture.list',
     'capture.view',
+    // The illegal-content flowchart is addressed to headteachers: they may reveal, with a reason.
+    'capture.reveal',
     'incident.list',
     'incident.view',
     'alert.preferences',
