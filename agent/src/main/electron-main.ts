@@ -31,6 +31,7 @@ const platform = process.platform;
 const isMacos = platform === 'darwin';
 const version = agentVersion();
 const PERMISSION_RECHECK_MS = 30_000;
+const DATA_DIR_NAME = 'Kestrel Agent';
 
 // A tray agent draws nothing worth a GPU process, and GPU drivers are a common crash source.
 app.disableHardwareAcceleration();
@@ -44,6 +45,10 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function main(): Promise<void> {
+  // Per-user, named for people (not after the npm package): %APPDATA%\Kestrel Agent on Windows,
+  // ~/Library/Application Support/Kestrel Agent on macOS. Per user, so one pupil's queued captures
+  // are never readable from the next pupil's session.
+  app.setPath('userData', join(app.getPath('appData'), DATA_DIR_NAME));
   const dataDir = app.getPath('userData');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const logger = new JsonLineLogger('info', createLogFileWriter(join(dataDir, 'logs', 'agent.log')));
