@@ -25,6 +25,11 @@ type Kind =
       body?: (f: Fixture) => unknown;
       query?: string;
       targetMayBeMissing?: boolean;
+      /**
+       * A collection or the caller's own settings: allowed with the action in any school, the
+       * answer filtered to those schools (checked: nothing of school A leaks to others).
+       */
+      collection?: boolean;
     };
 
 interface Fixture {
