@@ -240,17 +240,24 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-function summary(name: string, ms: number[]): void {
+/**
+ * Latency percentiles, and CPU time per request (client and server share this process): the CPU
+ * figure barely moves when other work shares the machine, the wall-clock tail does.
+ */
+function summary(name: string, ms: number[], cpuMicros?: number): void {
   const s = [...ms].sort((a, b) => a - b);
+  const f = (n: number) => n.toFixed(1).padStart(6);
+  const cpu = cpuMicros === undefined ? '' : `  cpu ${(cpuMicros / 1000 / s.length).toFixed(1)} ms/req`;
+  const n = String(s.length).padStart(4);
   console.log(
-    `${name.padEnd(44)} n=${String(s.length).padStart(4)}  p50 ${percentile(s, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(
-      s,
-      95,
-    )
-      .toFixed(1)
-      .padStart(6)} ms  max ${(s.at(-1) ?? NaN).toFixed(1).padStart(6)} ms`,
+    `${name.padEnd(52)} n=${n}  p50 ${f(percentile(s, 50))} ms  p95 ${f(percentile(s, 95))} ms  max ${f(s.at(-1) ?? NaN)} ms${cpu}`,
   );
 }
+
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 
 export async function run(): Promise<void> {
   const { users } = await fixture();
