@@ -136,6 +136,17 @@ describe('PhraseStream', () => {
     expect(reported).toBe(typed);
   });
 
+  it('matches all of a paste longer than the buffer, with offsets into text', () => {
+    const s = engine.createStream({ maxBuffer: 64 });
+    type(s, 'some earlier typing that fills the buffer up nicely and more ');
+    const paste = Array.from({ length: 100 }, (_, i) => (i % 10 === 3 ? 'kys' : 'word')).join(' ') + ' ';
+    const found = s.push(paste);
+    expect(found).toHaveLength(10);
+    for (const m of found) expect(s.text.slice(m.start, m.end)).toBe('kys');
+    s.push('x');
+    expect(s.text.length).toBeLessThanOrEqual(64);
+  });
+
   it('does not match a word cut in half when old text is forgotten', () => {
     const s = engine.createStream({ maxBuffer: 16 });
     // "skys" cut to "kys" at the front must not match

@@ -15,6 +15,10 @@ const isPlainWordChar = (c: number): boolean =>
  * everything it reported, so deleting and retyping the same words at the same place does not
  * report them again, while a different term there does. Nothing is reported for a word until it is
  * finished, so a backspace that un-finishes a word leaves nothing stale behind.
+ *
+ * The buffer holds at most `maxBuffer` characters, except that a chunk longer than a quarter of
+ * that (a paste) is kept whole until the next push, so all of it is matched and the offsets
+ * returned for it are valid in `text`.
  */
 export class PhraseStreamImpl implements PhraseStream {
   private buffer = '';
@@ -22,6 +26,8 @@ export class PhraseStreamImpl implements PhraseStream {
   private dropped = 0;
   /** The buffer starts in the middle of a word (older text was forgotten). */
   private frontPartial = false;
+  /** Characters pushed since the last match run (all of them must be in its window). */
+  private unscanned = 0;
   private readonly reported = new Map<string, number>();
   private readonly maxBuffer: number;
   private readonly window: number;
@@ -41,8 +47,11 @@ export class PhraseStreamImpl implements PhraseStream {
 
   push(chars: string): LexiconMatch[] {
     if (chars.length === 0) return [];
-    this.buffer += chars;
+    // A long chunk pushed last time was kept whole until now, so that all of it got matched.
     if (this.buffer.length > this.maxBuffer) this.forget();
+    this.buffer += chars;
+    this.unscanned += chars.length;
+    if (this.buffer.length > this.maxBuffer && this.unscanned <= this.maxBuffer >> 2) this.forget();
     for (let i = 0; i < chars.length; i++) {
       if (!isPlainWordChar(chars.charCodeAt(i))) return this.scan(false);
     }
@@ -66,6 +75,7 @@ export class PhraseStreamImpl implements PhraseStream {
 
   reset(): void {
     this.buffer = '';
+    this.unscanned = 0;
     this.dropped = 0;
     this.frontPartial = false;
     this.reported.clear();
@@ -74,6 +84,7 @@ export class PhraseStreamImpl implements PhraseStream {
   private scan(final: boolean): LexiconMatch[] {
     const b = this.buffer;
     const from = this.windowStart();
+    this.unscanned = 0;
     const { matches, openFrom, pendingFrom } = this.matcher.run(b, from, b.length);
     // An unfinished last word and a possible exception still being typed hold their matches back.
     const limit = final ? Infinity : Math.min(openFrom, pendingFrom);
@@ -91,7 +102,7 @@ export class PhraseStreamImpl implements PhraseStream {
   /** Start of the tail to match: a word boundary at least `window` characters back. */
   private windowStart(): number {
     const b = this.buffer;
-    let p = Math.max(0, b.length - this.window);
+    let p = Math.max(0, b.length - this.window - this.unscanned);
     // Back to a space followed by a word of two or more characters (not inside spaced-out letters).
     while (
       p > 0 &&
