@@ -60,7 +60,7 @@ function desktopPixels(): Buffer {
       raw[i + 2] = 160;
     }
   }
-  for (let k = 0; k < 7; k++) {
+  for (let k = 0; k < 5; k++) {
     const x0 = Math.floor(rnd() * 1500);
     const y0 = Math.floor(rnd() * 700);
     const w = 300 + Math.floor(rnd() * 700);
@@ -72,9 +72,16 @@ function desktopPixels(): Buffer {
         const dy = y - y0;
         const dx = x - x0;
         const titleBar = dy < 28;
+        // Lines of "words": glyph cells, gaps between words, ragged line ends.
+        const line = (dy / 26) | 0;
         const glyph =
-          dy > 40 && dy % 22 > 8 && dy % 22 < 19 && dx % 9 < 5 && ((dx >> 5) + ((dy / 22) | 0)) % 7 !== 0;
-        const v = titleBar ? 70 : glyph ? 30 : bg;
+          dy > 40 &&
+          dy % 26 > 10 &&
+          dy % 26 < 20 &&
+          dx % 9 < 6 &&
+          ((dx / 9) | 0) % 6 !== 5 &&
+          dx < w * (0.5 + 0.45 * (((line * 37) % 10) / 10));
+        const v = titleBar ? 70 : glyph ? 90 : bg;
         raw[i] = v;
         raw[i + 1] = v;
         raw[i + 2] = titleBar ? 140 : v;
