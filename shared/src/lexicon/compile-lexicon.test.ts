@@ -219,6 +219,17 @@ describe('overlapping entries', () => {
   });
 });
 
+describe('large inputs', () => {
+  it('stay linear with many matches and exceptions in one text', () => {
+    const text = 'kys and breast cancer and kill myself then a breast. '.repeat(20_000);
+    const matches = engine.match(text);
+    expect(matches.filter((m) => m.term === 'kys')).toHaveLength(20_000);
+    expect(matches.filter((m) => m.term === 'breast')).toHaveLength(20_000);
+    expect(matches.filter((m) => m.term === 'kill')).toHaveLength(0);
+    expect(matches).toHaveLength(60_000);
+  });
+});
+
 describe('offsets into the original text', () => {
   it('count UTF-16 units of emoji and astral letters before the match', () => {
     const text = '😀😀 🏳️‍🌈 𝐤𝐢𝐥𝐥 myself';

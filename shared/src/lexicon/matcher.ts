@@ -166,11 +166,23 @@ export class Matcher {
       (owner < 0 ? exceptions : candidates).push(hit);
     }
     const entries = this.entries;
+    // Exceptions by start; one that overlaps a match starts less than the longest pattern before it.
+    exceptions.sort((x, y) => x.s - y.s);
+    const longest = this.maxPatternLength;
     const live = candidates.filter((c) => {
       const bit = (entries[c.entry] as EntryInfo).categoryBit;
-      return !exceptions.some(
-        (x) => x.s < c.e && c.s < x.e && ((this.exceptionMasks[-x.entry - 1] as number) & bit) !== 0,
-      );
+      let lo = 0;
+      let hi = exceptions.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((exceptions[mid] as Hit).s <= c.s - longest) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = lo; k < exceptions.length && (exceptions[k] as Hit).s < c.e; k++) {
+        const x = exceptions[k] as Hit;
+        if (c.s < x.e && ((this.exceptionMasks[-x.entry - 1] as number) & bit) !== 0) return false;
+      }
+      return true;
     });
     live.sort(
       (x, y) =>
@@ -179,13 +191,17 @@ export class Matcher {
         (entries[y.entry] as EntryInfo).severity - (entries[x.entry] as EntryInfo).severity ||
         x.entry - y.entry,
     );
+    // Every kept match starts at or before the current one, so it contains the current one when
+    // it ends at or after it: the furthest end kept per severity answers that.
     const kept: Hit[] = [];
+    const furthest = [-1, -1, -1, -1, -1, -1];
     for (const c of live) {
       const severity = (entries[c.entry] as EntryInfo).severity;
-      const inside = kept.some(
-        (k) => k.s <= c.s && c.e <= k.e && (entries[k.entry] as EntryInfo).severity >= severity,
-      );
-      if (!inside) kept.push(c);
+      let inside = false;
+      for (let v = severity; v <= 5; v++) if ((furthest[v] as number) >= c.e) inside = true;
+      if (inside) continue;
+      kept.push(c);
+      furthest[severity] = Math.max(furthest[severity] as number, c.e);
     }
     const { starts, ends } = this.norm;
     return kept.map((k) => {
