@@ -230,6 +230,44 @@ describe('large inputs', () => {
   });
 });
 
+describe('robustness', () => {
+  // Seeded, so a failure reproduces.
+  let seed = 42;
+  const random = (): number => {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const pool = [..."kilmysefdą1!|$@3 .-_'’\u200b\u0301кі😀\ud800\u0000\n"];
+  const randomText = (): string =>
+    Array.from({ length: Math.floor(random() * 40) }, () => pool[Math.floor(random() * pool.length)]).join(
+      '',
+    );
+
+  it('returns well-formed matches for arbitrary text, in batch and typed', () => {
+    for (let n = 0; n < 3000; n++) {
+      const text = random() < 0.3 ? `${randomText()} kill myself ${randomText()}` : randomText();
+      let last = -1;
+      for (const m of engine.match(text)) {
+        expect(m.start).toBeGreaterThanOrEqual(0);
+        expect(m.end).toBeGreaterThan(m.start);
+        expect(m.end).toBeLessThanOrEqual(text.length);
+        expect(m.start).toBeGreaterThanOrEqual(last);
+        last = m.start;
+      }
+      const stream = engine.createStream({ maxBuffer: 32 });
+      for (const ch of text) {
+        if (random() < 0.1) stream.backspace();
+        for (const m of stream.push(ch)) expect(m.end).toBeLessThanOrEqual(stream.text.length);
+      }
+      for (const m of stream.flush()) expect(m.end).toBeLessThanOrEqual(stream.text.length);
+    }
+  });
+
+  it('reads very long runs of one letter as emphasis', () => {
+    expect(terms(`ki${'l'.repeat(1000)} myself`)).toEqual(['kill myself']);
+  });
+});
+
 describe('offsets into the original text', () => {
   it('count UTF-16 units of emoji and astral letters before the match', () => {
     const text = '😀😀 🏳️‍🌈 𝐤𝐢𝐥𝐥 myself';

@@ -269,8 +269,8 @@ function emit(atomCount: number, count: number, out: NormalisedText): void {
           code = LEET[code] as number;
         }
       }
-      if (code === prev && (runs[n - 1] as number) < 255) {
-        runs[n - 1] = (runs[n - 1] as number) + 1;
+      if (code === prev) {
+        runs[n - 1] = Math.min(255, (runs[n - 1] as number) + 1); // any long run is emphasis
         ends[n - 1] = aEnd[k] as number;
       } else {
         codes[n] = code;
