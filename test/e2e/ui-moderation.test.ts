@@ -18,6 +18,7 @@ import { enrolDevice, minutesAgo, sendCapture } from './ui-support/seed.js';
 
 const SHOTS = process.env['KESTREL_DOCS_SCREENSHOTS'] === '1' ? 'docs/img' : 'test-results/ui';
 mkdirSync(SHOTS, { recursive: true });
+mkdirSync('test-results', { recursive: true });
 
 const XSS = {
   machine: '"><img src=x onerror=alert(1)>',
@@ -291,6 +292,9 @@ describe('moderator web UI in Chromium', () => {
     expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(cspErrors).toEqual([]);
+    // A large monitor: the same page, wider (looked at by hand; not a documentation image).
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.screenshot({ path: join('test-results', 'ui-capture-1920.png') });
     await page.close();
   });
 

@@ -11,6 +11,12 @@ import { askReason } from './dialogs.js';
 import { loadQueue, prefetchDetail, queueHash } from './queue.js';
 import { announce } from './shell.js';
 
+const ACTION_LABELS: Record<string, string> = {
+  dismiss: 'Dismissed',
+  review: 'Reviewed – no action',
+  escalate: 'Escalated',
+};
+
 let current: CaptureDetail | null = null;
 let zoomButton: HTMLButtonElement | null = null;
 
@@ -167,7 +173,7 @@ function notesList(d: CaptureDetail): HTMLElement {
       node: h(
         'li',
         null,
-        h('strong', null, `${a.action}${a.undone ? ' (undone)' : ''}`),
+        h('strong', null, `${ACTION_LABELS[a.action] ?? a.action}${a.undone ? ' (undone)' : ''}`),
         ` by ${a.actor}`,
         a.reason ? h('span', { class: 'block' }, a.reason) : null,
         h('span', { class: 'sub block' }, formatTime(a.createdAt, d.capture.timeZone)),
