@@ -52,7 +52,6 @@ export class Automaton {
     this.edgeStart = flat.edgeStart;
     this.edgeChar = flat.edgeChar;
     this.depth = flat.depth;
-    this.flagged = flat.flagged;
     this.outStart = flat.outStart;
     this.outPattern = flat.outPattern;
     const rootNext = new Int32Array(alphabetSize).fill(-1);
@@ -62,6 +61,15 @@ export class Automaton {
     this.fail = links.fail;
     this.outLink = links.outLink;
     this.firstOut = links.firstOut;
+    this.flagged = new Uint8Array(trie.states);
+    for (let i = 0; i < patterns.count; i++) {
+      if ((patterns.owner[i] as number) >= 0) continue;
+      let state = ROOT;
+      for (let k = patterns.start[i] as number; k < (patterns.start[i + 1] as number); k++) {
+        state = this.next(state, alpha[patterns.codes[k] as number] as number);
+        this.flagged[state] = 1;
+      }
+    }
   }
 
   /** The goto function: the state after `symbol`, or -1. */
@@ -102,10 +110,8 @@ export class Automaton {
 const FIRST_CHILD = 0;
 const NEXT_SIBLING = 1;
 const SYMBOL = 2;
-const DEPTH = 3;
-const FLAGGED = 4;
-const OUT_HEAD = 5;
-const RECORD = 6;
+const OUT_HEAD = 3;
+const RECORD = 4;
 
 /** A trie in insertion order, children as linked lists (a dense table at the root). */
 interface Trie {
@@ -126,7 +132,6 @@ function buildTrie(patterns: PatternSet, alpha: Uint16Array, alphabetSize: numbe
   for (let index = 0; index < patterns.count; index++) {
     const from = patterns.start[index] as number;
     const length = (patterns.start[index + 1] as number) - from;
-    const flag = (patterns.owner[index] as number) < 0 ? 1 : 0;
     let s = ROOT;
     for (let j = 0; j < length; j++) {
       const sym = alpha[codes[from + j] as number] as number;
@@ -142,14 +147,12 @@ function buildTrie(patterns: PatternSet, alpha: Uint16Array, alphabetSize: numbe
         t = states++;
         const r = t * RECORD;
         records[r + SYMBOL] = sym;
-        records[r + DEPTH] = j + 1;
         records[r + FIRST_CHILD] = -1;
         records[r + OUT_HEAD] = -1;
         records[r + NEXT_SIBLING] = records[s * RECORD + FIRST_CHILD] as number;
         records[s * RECORD + FIRST_CHILD] = t;
         if (s === ROOT) rootChild[sym] = t;
       }
-      if (flag) records[t * RECORD + FLAGGED] = 1;
       s = t;
     }
     outNext[index] = records[s * RECORD + OUT_HEAD] as number;
@@ -165,7 +168,6 @@ function flatten(trie: Trie, patternCount: number) {
   const edgeStart = new Int32Array(states + 1);
   const edgeChar = new Uint16Array(Math.max(0, states - 1));
   const depth = new Uint16Array(states);
-  const flagged = new Uint8Array(states);
   const outStart = new Int32Array(states + 1);
   const outPattern = new Int32Array(patternCount);
   let o = 0;
@@ -173,8 +175,6 @@ function flatten(trie: Trie, patternCount: number) {
   order[0] = ROOT;
   for (let n = 0; n < states; n++) {
     const r = (order[n] as number) * RECORD;
-    depth[n] = records[r + DEPTH] as number;
-    flagged[n] = records[r + FLAGGED] as number;
     outStart[n] = o;
     for (let p = records[r + OUT_HEAD] as number; p !== -1; p = outNext[p] as number) outPattern[o++] = p;
     edgeStart[n] = tail - 1;
@@ -195,10 +195,11 @@ function flatten(trie: Trie, patternCount: number) {
       order[j] = t;
       edgeChar[j - 1] = sym;
     }
+    for (let j = first; j < tail; j++) depth[j] = (depth[n] as number) + 1;
   }
   edgeStart[states] = states - 1;
   outStart[states] = o;
-  return { edgeStart, edgeChar, depth, flagged, outStart, outPattern };
+  return { edgeStart, edgeChar, depth, outStart, outPattern };
 }
 
 function gotoState(
