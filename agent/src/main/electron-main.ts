@@ -2,34 +2,24 @@
  * The Electron tray shell: lifecycle, tray, policy loading and wiring. Every decision lives in a
  * tested module beside this file; this one only hands them Electron's APIs.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileLexicon, loadDefaultLexicon } from '@kestrel/shared/lexicon';
 import { app, desktopCapturer, Menu, nativeImage, screen, shell, systemPreferences, Tray } from 'electron';
 import { agentVersion } from '../adapters/agent-version.js';
-import { createDefaultPorts } from '../adapters/default-ports.js';
 import { JsonLineLogger } from '../adapters/json-line-logger.js';
-import { resolveSettings } from '../config/agent-settings.js';
-import { execFileRunner } from '../config/command-runner.js';
-import { nodeFileReader } from '../config/file-reader.js';
-import { KeyValueStateStore } from '../config/key-value-state-store.js';
-import { createMachinePolicyReader } from '../config/machine-policy-reader.js';
-import { createAgent } from '../core/agent.js';
 import { createCrashHandler } from './crash-handler.js';
 import { DesktopCapturerScreenshotter } from './desktop-capturer-screenshotter.js';
 import { electronStoreKeyValue } from './electron-store-key-value.js';
 import { createLogFileWriter } from './log-file.js';
-import { parseShellArgs } from './shell-args.js';
-import { composeShellAgent, trayStateOf } from './shell-agent.js';
+import { startShell } from './shell-startup.js';
 import { buildTrayModel } from './tray-menu-model.js';
 import { SETTINGS_URL, toMenuTemplate, trayIconFile } from './tray-menu-template.js';
 
 // The one place that reads the platform; modules receive what they need from it.
 const platform = process.platform;
 const isMacos = platform === 'darwin';
-const version = agentVersion();
 const PERMISSION_RECHECK_MS = 30_000;
 const DATA_DIR_NAME = 'Kestrel Agent';
 
@@ -55,7 +45,7 @@ async function main(): Promise<void> {
 
   const onCrash = createCrashHandler({
     dataDir,
-    agentVersion: version,
+    agentVersion: agentVersion(),
     platform,
     // launchd sets this for the jobs it starts: it will restart us itself.
     supervised: isMacos && process.env.XPC_SERVICE_NAME === 'uk.org.kestrel.agent',
@@ -74,61 +64,20 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => {});
   await app.whenReady();
 
-  const state = new KeyValueStateStore(electronStoreKeyValue(dataDir), (problem) =>
-    logger.warn('local state problem', { ...problem }),
-  );
-  const firstRun = parseShellArgs(process.argv.slice(1));
-  if (Object.keys(firstRun).length > 0) {
-    try {
-      state.saveSettings(firstRun);
-    } catch (error) {
-      logger.warn('command-line settings ignored', { error: (error as Error).message });
-    }
-  }
-
-  const account = userInfo().username;
-  const readMachinePolicy = createMachinePolicyReader({
+  const { shellAgent, trayState } = await startShell({
     platform,
-    run: execFileRunner,
-    readFile: nodeFileReader,
+    dataDir,
+    argv: process.argv.slice(1),
     env: process.env,
-    username: account,
-  });
-  const { settings, problems } = await resolveSettings({
-    machinePolicy: await readMachinePolicy(),
-    local: state.loadSettings(),
-    readFile: nodeFileReader,
-  });
-  for (const problem of problems) logger.warn('policy problem', { ...problem });
-
-  let caFile: string | undefined;
-  if (settings.caCertificatePem !== undefined) {
-    caFile = join(dataDir, 'collector-ca.pem');
-    writeFileSync(caFile, `${settings.caCertificatePem}\n`, { mode: 0o600 });
-  }
-
-  const shellAgent = composeShellAgent({
-    settings,
-    account: { username: account, domain: process.env.USERDOMAIN },
-    isMacos,
+    account: { username: userInfo().username, domain: process.env.USERDOMAIN },
+    keyValue: electronStoreKeyValue(dataDir),
     permissions: systemPreferences,
-    createPorts: (server) => createDefaultPorts({ server, dataDir, logger, ...(caFile ? { caFile } : {}) }),
     fallbackScreenshotter: new DesktopCapturerScreenshotter({
       getSources: (options) => desktopCapturer.getSources(options),
       getAllDisplays: () => screen.getAllDisplays(),
     }),
-    state,
-    createAgent,
-    agentOptions: {
-      agentVersion: version,
-      initialLexicon: compileLexicon(loadDefaultLexicon()),
-      compileLexicon: (file) => compileLexicon(file),
-    },
-    now: () => Date.now(),
-    onScreenshotterSwitch: (from, to, reason) =>
-      logger.warn('screenshot adapter switched', { from, to, reason }),
+    logger,
   });
-  logger.info('shell started', { agentVersion: version, mode: shellAgent.kind, server: settings.serverUrl });
 
   const iconsDir = app.isPackaged
     ? join(process.resourcesPath, 'icons')
@@ -136,7 +85,7 @@ async function main(): Promise<void> {
   const tray = new Tray(nativeImage.createFromPath(join(iconsDir, trayIconFile(isMacos, 'normal'))));
   let shownIcon = 'normal';
   const render = () => {
-    const model = buildTrayModel(trayStateOf(shellAgent, settings, problems, version));
+    const model = buildTrayModel(trayState());
     if (model.icon !== shownIcon) {
       shownIcon = model.icon;
       tray.setImage(nativeImage.createFromPath(join(iconsDir, trayIconFile(isMacos, model.icon))));
