@@ -45,9 +45,10 @@ export class Lexicon implements CompiledLexicon {
 
 /**
  * Compiles a validated lexicon (see parseLexicon) into a matcher. Each term and exception is
- * normalised exactly as text is, in up to three spellings: as written (apostrophes and hyphens read
- * as separators: `don t tell`), with them removed (`dont tell`), and with the words run together
- * (`donttell`, which is also what spaced-out letters `d o n t t e l l` become).
+ * normalised exactly as text is, in several spellings: as written (apostrophes and hyphens read
+ * as separators: `don t tell`), with them removed (`dont tell`), with the words run together
+ * (`donttell`, which is also what spaced-out letters `d o n t t e l l` become), and each of those
+ * with a word's leading a or i split off (`a nal`) as spaced-out text reads it.
  */
 export function compileLexicon(file: LexiconFile, options: CompileOptions = {}): Lexicon {
   const norm = new NormalisedText();

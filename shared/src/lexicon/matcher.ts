@@ -40,7 +40,7 @@ export class Matcher {
   private readonly patRuns: Uint8Array;
   private readonly patOwner: Int32Array;
   private readonly patStem: Uint8Array;
-  private readonly norm = new NormalisedText();
+  private norm = new NormalisedText();
   private readonly hitPattern: number[] = [];
   private readonly hitStart: number[] = [];
   private readonly hitEnd: number[] = [];
@@ -78,11 +78,13 @@ export class Matcher {
     for (let s = state; s > ROOT; s = a.fail[s] as number) {
       if (a.flagged[s] === 1) pending = Math.min(pending, n - (a.depth[s] as number));
     }
-    return {
+    const result = {
       matches: this.resolve(),
       openFrom,
       pendingFrom: pending < n ? (norm.starts[pending] as number) : Infinity,
     };
+    if (norm.codes.length > 1 << 20) this.norm = new NormalisedText(); // give a huge line's space back
+    return result;
   }
 
   /** One pass of the automaton; collects hits and returns the final state. */

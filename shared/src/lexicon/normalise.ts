@@ -97,6 +97,19 @@ export function normalise(text: string, out: NormalisedText, from = 0, to = text
   const tokens = findTokens(atoms);
   joinSpacedLetters(tokens);
   emit(atoms, tokens, out);
+  if (aCode.length > LARGE) releaseScratch();
+}
+
+/** Scratch space beyond this many characters is given back after use (a huge line was matched). */
+const LARGE = 1 << 20;
+
+function releaseScratch(): void {
+  aCode = new Uint16Array(256);
+  aKind = new Uint8Array(256);
+  aStart = new Int32Array(256);
+  aEnd = new Int32Array(256);
+  tokA = new Int32Array(64);
+  tokB = new Int32Array(64);
 }
 
 // ASCII folds to one character each: tables instead of the general path.
