@@ -50,7 +50,10 @@ describe('dictionary words', () => {
       check(`${slice.join(', ')}.`);
     }
     const report = [...whole]
-      .map(([term, found]) => `  ${term}: ${[...found].slice(0, 6).join(', ')}${found.size > 6 ? ', …' : ''}`)
+      .map(([term, found]) => {
+        const spans = [...found].slice(0, 6).map((f) => JSON.stringify(f));
+        return `  ${term}: ${spans.join(' ')}${found.size > 6 ? ' …' : ''}`;
+      })
       .sort();
     console.log(
       `${words.length} dictionary words; whole-word hits on ${whole.size} terms:\n${report.join('\n')}`,
