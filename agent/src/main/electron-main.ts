@@ -23,6 +23,9 @@ const isMacos = platform === 'darwin';
 const PERMISSION_RECHECK_MS = 30_000;
 const DATA_DIR_NAME = 'Kestrel Agent';
 
+// Held for the life of the process: a tray that is garbage-collected disappears from the screen.
+const trays: Tray[] = [];
+
 // A tray agent draws nothing worth a GPU process, and GPU drivers are a common crash source.
 app.disableHardwareAcceleration();
 
@@ -59,10 +62,10 @@ async function main(): Promise<void> {
   process.on('uncaughtException', (error) => onCrash('uncaughtException', error));
   process.on('unhandledRejection', (reason) => onCrash('unhandledRejection', reason));
 
-  // No window, no Dock icon: the tray is the whole interface (LSUIElement in the packaged app).
-  app.dock?.hide();
   app.on('window-all-closed', () => {});
   await app.whenReady();
+  // No window, no Dock icon: the tray is the whole interface (LSUIElement in the packaged app).
+  app.dock?.hide();
 
   const { shellAgent, trayState } = await startShell({
     platform,
@@ -82,16 +85,17 @@ async function main(): Promise<void> {
   const iconsDir = app.isPackaged
     ? join(process.resourcesPath, 'icons')
     : join(dirname(fileURLToPath(import.meta.url)), '../../../build/icons');
-  const tray = new Tray(nativeImage.createFromPath(join(iconsDir, trayIconFile(isMacos, 'normal'))));
+  const icon = new Tray(nativeImage.createFromPath(join(iconsDir, trayIconFile(isMacos, 'normal'))));
+  trays.push(icon);
   let shownIcon = 'normal';
   const render = () => {
     const model = buildTrayModel(trayState());
     if (model.icon !== shownIcon) {
       shownIcon = model.icon;
-      tray.setImage(nativeImage.createFromPath(join(iconsDir, trayIconFile(isMacos, model.icon))));
+      icon.setImage(nativeImage.createFromPath(join(iconsDir, trayIconFile(isMacos, model.icon))));
     }
-    tray.setToolTip(model.tooltip);
-    tray.setContextMenu(
+    icon.setToolTip(model.tooltip);
+    icon.setContextMenu(
       Menu.buildFromTemplate(
         toMenuTemplate(model.items, (action) => void shell.openExternal(SETTINGS_URL[action])),
       ),
