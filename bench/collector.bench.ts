@@ -364,10 +364,27 @@ const heartbeatShot = (token: string): Shot => ({
 
 // ---------- measurements --------------------------------------------------------------------
 
-async function sharpCeiling(jpeg: Buffer, parallel: number, seconds: number): Promise<number> {
+/** CPU time a process has used (user + system, all threads), in ms (Linux). */
+async function cpuMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return NaN;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th, in ticks.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
+interface Ceiling {
+  rate: number;
+  /** CPU time per unit of work (ms per image, ms per request): independent of other load on the machine. */
+  cpuMs: number;
+}
+
+async function sharpCeiling(jpeg: Buffer, parallel: number, seconds: number): Promise<Ceiling> {
   const images = new SharpImageProcessor();
   const inputs = Array.from({ length: 64 }, (_, i) => variant(jpeg, i));
   let n = 0;
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const end = start + seconds * 1000;
   await Promise.all(
@@ -378,12 +395,14 @@ async function sharpCeiling(jpeg: Buffer, parallel: number, seconds: number): Pr
       }
     }),
   );
-  return n / ((performance.now() - start) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  return { rate: n / ((performance.now() - start) / 1000), cpuMs: (cpu.user + cpu.system) / 1000 / n };
 }
 
-async function bareRouteCeiling(seconds: number): Promise<number> {
+async function bareRouteCeiling(seconds: number): Promise<Ceiling> {
   const server = await startProcess(['--input-type=module', '-e', BARE_ROUTE], {});
   try {
+    const cpu0 = await cpuMs(server.child.pid);
     const r = await load(
       server.base,
       HEARTBEAT_CLIENTS,
@@ -391,7 +410,7 @@ async function bareRouteCeiling(seconds: number): Promise<number> {
       () => heartbeatShot('x'),
       (s) => s === 200,
     );
-    return rate(r);
+    return { rate: rate(r), cpuMs: ((await cpuMs(server.child.pid)) - cpu0) / r.ok };
   } finally {
     await server.stop();
   }
@@ -402,6 +421,9 @@ interface CollectorResult {
   captures: LoadResult;
   heartbeats: LoadResult;
   rss: { t: number; mib: number }[];
+  /** Collector process CPU per stored capture and per heartbeat, in ms (PostgreSQL's own CPU not included). */
+  cpuPerCapture: number;
+  cpuPerHeartbeat: number;
 }
 
 async function collector(name: string, env: Record<string, string>, jpeg: Buffer): Promise<CollectorResult> {
@@ -429,6 +451,7 @@ async function collector(name: string, env: Record<string, string>, jpeg: Buffer
       (c) => captureShot(jpeg, token(c)),
       (s) => s === 201,
     );
+    const cpu0 = await cpuMs(server.child.pid);
     const captures = await load(
       server.base,
       CAPTURE_CLIENTS,
@@ -436,6 +459,7 @@ async function collector(name: string, env: Record<string, string>, jpeg: Buffer
       (c) => captureShot(jpeg, token(c)),
       (s) => s === 201,
     );
+    const cpu1 = await cpuMs(server.child.pid);
     const heartbeats = await load(
       server.base,
       HEARTBEAT_CLIENTS,
@@ -443,7 +467,15 @@ async function collector(name: string, env: Record<string, string>, jpeg: Buffer
       (c) => heartbeatShot(token(c)),
       (s) => s === 200,
     );
-    return { name, captures, heartbeats, rss: await sampler.stop() };
+    const cpu2 = await cpuMs(server.child.pid);
+    return {
+      name,
+      captures,
+      heartbeats,
+      rss: await sampler.stop(),
+      cpuPerCapture: (cpu1 - cpu0) / captures.ok,
+      cpuPerHeartbeat: (cpu2 - cpu1) / heartbeats.ok,
+    };
   } finally {
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -521,11 +553,14 @@ function failures(r: LoadResult): string {
  * Ceilings are measured before, between and after the collector runs, and each run is compared with
  * the mean of the ceilings either side of it: on a shared machine the capacity available drifts.
  */
-async function ceilings(jpeg: Buffer): Promise<{ sharp: number; bare: number }> {
-  const sharpRate = await sharpCeiling(jpeg, 4, SECONDS.sharpCeiling);
+async function ceilings(jpeg: Buffer): Promise<{ sharp: Ceiling; bare: Ceiling }> {
+  const sharpC = await sharpCeiling(jpeg, 4, SECONDS.sharpCeiling);
   const bare = await bareRouteCeiling(SECONDS.sharpCeiling);
-  console.log(`  ceilings: sharp ${fmt(sharpRate)} images/s, bare route ${fmt(bare)} req/s`);
-  return { sharp: sharpRate, bare };
+  console.log(
+    `  ceilings: sharp ${fmt(sharpC.rate)} images/s (${fmt(sharpC.cpuMs, 2)} ms CPU each), ` +
+      `bare route ${fmt(bare.rate)} req/s (${fmt(bare.cpuMs * 1000)} µs CPU each)`,
+  );
+  return { sharp: sharpC, bare };
 }
 
 export async function run(): Promise<void> {
@@ -537,7 +572,7 @@ export async function run(): Promise<void> {
       'route parsing the same JSON.',
   );
   const runs: CollectorResult[] = [];
-  const brackets: { sharp: number; bare: number }[] = [await ceilings(jpeg)];
+  const brackets: { sharp: Ceiling; bare: Ceiling }[] = [await ceilings(jpeg)];
 
   const sqlite = await collector('SQLite', {}, jpeg);
   brackets.push(await ceilings(jpeg));
@@ -562,8 +597,10 @@ export async function run(): Promise<void> {
   runs.forEach((r, i) => {
     const b0 = brackets[i];
     const b1 = brackets[i + 1];
-    const sharpCeil = ((b0?.sharp ?? NaN) + (b1?.sharp ?? NaN)) / 2;
-    const bareCeil = ((b0?.bare ?? NaN) + (b1?.bare ?? NaN)) / 2;
+    const mean = (f: (c: { sharp: Ceiling; bare: Ceiling }) => number) =>
+      ((b0 === undefined ? NaN : f(b0)) + (b1 === undefined ? NaN : f(b1))) / 2;
+    const sharpCeil = mean((c) => c.sharp.rate);
+    const bareCeil = mean((c) => c.bare.rate);
     const rssValues = r.rss.map((x) => x.mib).filter((m) => !Number.isNaN(m));
     console.log(
       `| ${r.name} | ${fmt(rate(r.captures))} | ${fmt((100 * rate(r.captures)) / sharpCeil)} % of ${fmt(sharpCeil)} | ` +
@@ -572,6 +609,22 @@ export async function run(): Promise<void> {
         `${fmt(percentile(r.heartbeats.latenciesMs, 95), 1)} | ` +
         `${fmt(rssValues[0] ?? NaN)} → ${fmt(Math.max(...rssValues))} → ${fmt(rssValues.at(-1) ?? NaN)} | ` +
         `${failures(r.captures)} / ${failures(r.heartbeats)} |`,
+    );
+  });
+
+  console.log(
+    '\nCPU cost per unit of work (independent of what else the machine runs):\n\n' +
+      '| backend | collector CPU per capture | sharp-only CPU per image | efficiency | collector CPU per heartbeat | bare route CPU per request | efficiency |\n' +
+      '| --- | --- | --- | --- | --- | --- | --- |',
+  );
+  runs.forEach((r, i) => {
+    const b0 = brackets[i];
+    const b1 = brackets[i + 1];
+    const sharpCpu = ((b0?.sharp.cpuMs ?? NaN) + (b1?.sharp.cpuMs ?? NaN)) / 2;
+    const bareCpu = ((b0?.bare.cpuMs ?? NaN) + (b1?.bare.cpuMs ?? NaN)) / 2;
+    console.log(
+      `| ${r.name} | ${fmt(r.cpuPerCapture, 2)} ms | ${fmt(sharpCpu, 2)} ms | ${fmt((100 * sharpCpu) / r.cpuPerCapture)} % | ` +
+        `${fmt(r.cpuPerHeartbeat * 1000)} µs | ${fmt(bareCpu * 1000)} µs | ${fmt((100 * bareCpu) / r.cpuPerHeartbeat)} % |`,
     );
   });
 

@@ -28,6 +28,8 @@ export interface AppDeps {
   images?: ImageProcessor;
   clock?: Clock;
   lexicon?: () => Promise<LexiconFile>;
+  /** Where log lines go (default standard output); tests read them to prove redaction. */
+  logStream?: { write(line: string): void };
 }
 
 /** Secrets never reach the log, whichever object carries them. */
@@ -55,6 +57,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     logger: {
       level: config.logLevel,
       redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+      ...(deps.logStream === undefined ? {} : { stream: deps.logStream }),
     },
     trustProxy: config.trustProxy,
     bodyLimit: JSON_BODY_LIMIT,
@@ -112,6 +115,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
   app.addHook('preClose', async () => {
     context.closing = true;
+  });
+  // Answers finished during shutdown close their connection, so that keep-alive clients do not hold
+  // the server open until their idle timeout.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (context.closing) reply.header('connection', 'close');
+    return payload;
   });
   if (ownsStorage) app.addHook('onClose', async () => storage.close());
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { CaptureMetadata } from '@kestrel/shared/protocol';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
-import { buildApp } from '../../collector-server/src/app.js';
+import { type AppDeps, buildApp } from '../../collector-server/src/app.js';
 import { openStorage, type KyselyStorage } from '../../collector-server/src/adapters/storage.js';
 import { type Config, testConfig } from '../../collector-server/src/config/config.js';
 import { ensureFirstRun } from '../../collector-server/src/domain/first-run.js';
@@ -92,7 +92,10 @@ export interface Harness {
  * A collector on a fresh temporary DATA_DIR (SQLite) or, with `env.DATABASE_URL`, on a PostgreSQL
  * schema, after the first run (one school, ADMIN, ENROLMENT_TOKEN).
  */
-export async function startCollector(env: Record<string, string> = {}): Promise<Harness> {
+export async function startCollector(
+  env: Record<string, string> = {},
+  deps: Omit<AppDeps, 'storage'> = {},
+): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kestrel-collector-'));
   const config = testConfig(dataDir, {
     ENROLMENT_TOKEN,
@@ -106,7 +109,7 @@ export async function startCollector(env: Record<string, string> = {}): Promise<
   const school = (await storage.schools.list())[0];
   if (school === undefined) throw new Error('no school after first run');
   const harness: Harness = {
-    app: await buildApp(config, { storage }),
+    app: await buildApp(config, { ...deps, storage }),
     storage,
     config,
     dataDir,
@@ -116,7 +119,7 @@ export async function startCollector(env: Record<string, string> = {}): Promise<
       await storage.close();
       storage = await openStorage(config.database);
       harness.storage = storage;
-      harness.app = await buildApp(config, { storage });
+      harness.app = await buildApp(config, { ...deps, storage });
     },
     async close() {
       await harness.app.close();

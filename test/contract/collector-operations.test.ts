@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SharpImageProcessor } from '../../collector-server/src/adapters/sharp-image-processor.js';
 import { buildApp } from '../../collector-server/src/app.js';
+import type { ImageProcessor } from '../../collector-server/src/ports/image-processor.js';
 import {
+  ADMIN,
   captureParts,
+  ENROLMENT_TOKEN,
   enrol,
   type Harness,
   makeImage,
   metadata,
+  multipart,
   postCapture,
   startCollector,
 } from './collector-helpers.js';
@@ -96,5 +101,85 @@ describe('health, readiness, metrics, OpenAPI and headers', () => {
       expect(res.headers['content-security-policy'], url).toContain("frame-ancestors 'none'");
     }
     expect((await h.app.inject('/api/v1/me')).headers['cache-control']).toBe('no-store');
+  });
+});
+
+describe('logs', () => {
+  it('never contain passwords, tokens or cookies', async () => {
+    const lines: string[] = [];
+    const h = await startCollector(
+      { LOG_LEVEL: 'trace' },
+      { logStream: { write: (line) => lines.push(line) } },
+    );
+    try {
+      const { deviceToken } = await enrol(h.app);
+      await h.app.inject({
+        method: 'GET',
+        url: '/api/v1/policy',
+        headers: { authorization: `Bearer ${deviceToken}` },
+      });
+      const session = await h.app.inject({ method: 'POST', url: '/api/v1/session', payload: ADMIN });
+      const cookie = String(session.headers['set-cookie']).split(';')[0] ?? '';
+      await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        payload: { email: ADMIN.email, password: 'wrong-secret-guess' },
+      });
+      const log = lines.join('');
+      expect(lines.length).toBeGreaterThan(5);
+      for (const secret of [
+        deviceToken,
+        ENROLMENT_TOKEN,
+        ADMIN.password,
+        'wrong-secret-guess',
+        cookie.split('=')[1] ?? '',
+      ]) {
+        expect(secret.length).toBeGreaterThan(8);
+        expect(log).not.toContain(secret);
+      }
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes an upload in flight when closing, then stops listening', async () => {
+    let reached!: () => void;
+    const inHandler = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const sharp = new SharpImageProcessor();
+    // Holds the upload inside the collector until the shutdown has begun.
+    const images: ImageProcessor = {
+      async process(bytes, type, options) {
+        reached();
+        await held;
+        return sharp.process(bytes, type, options);
+      },
+    };
+    const h = await startCollector({}, { images });
+    try {
+      const { deviceToken } = await enrol(h.app);
+      const url = await h.app.listen({ port: 0, host: '127.0.0.1' });
+      const { payload, headers } = multipart(captureParts(metadata(), await makeImage('jpeg')));
+      const upload = fetch(`${url}/api/v1/captures`, {
+        method: 'POST',
+        headers: { ...headers, authorization: `Bearer ${deviceToken}` },
+        body: payload,
+      });
+      await inHandler;
+      const closing = h.app.close();
+      release();
+      const res = await upload;
+      expect(res.status).toBe(201);
+      await closing;
+      expect(await h.storage.captures.count()).toBe(1);
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    } finally {
+      release();
+      await h.close();
+    }
   });
 });
