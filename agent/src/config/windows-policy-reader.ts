@@ -12,7 +12,8 @@ export interface WindowsPolicyReaderDeps {
 /**
  * Reads the Group Policy key with `reg query` (present on every Windows since XP, no native
  * module). `/reg:64` reads the 64-bit view that Group Policy and the MSI write, whatever the
- * agent's own bitness.
+ * agent's own bitness. reg.exe writes to a pipe in the OEM code page, so non-ASCII characters in
+ * values may not survive: policy values are URLs, tokens and logon names, which are ASCII.
  */
 export async function readWindowsMachinePolicy({
   run,
