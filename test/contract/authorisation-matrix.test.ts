@@ -83,6 +83,7 @@ const MATRIX: Record<string, Kind> = {
   'POST /api/v1/captures/:id/reveal': p('capture.reveal', { body: () => ({ reason: 'checking context' }) }),
   // Incidents (issue 7)
   'GET /api/v1/incidents': p('incident.list', { collection: true }),
+  'GET /api/v1/incidents/escalations': p('incident.create', { collection: true }),
   'POST /api/v1/incidents': p('incident.create', {
     body: (f) => ({ schoolId: f.schoolId, title: 'By hand' }),
   }),

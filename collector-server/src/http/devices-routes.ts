@@ -8,6 +8,10 @@ import { parseWith } from './parse.js';
 import { assertCan, guarded, subjectOf } from './workflow-access.js';
 import { workflowServices } from './workflow-services.js';
 
+/** Stale devices first (no monitoring at all), then by number of problems; revoked ones last. */
+const urgency = (d: { stale: boolean; problems: string[]; revokedAt: string | null }) =>
+  d.revokedAt !== null ? -1 : (d.stale ? 100 : 0) + d.problems.length;
+
 const schoolParams = z.strictObject({ schoolId: z.string().min(1).max(100) });
 const idParams = z.strictObject({ id: z.uuid() });
 
@@ -29,7 +33,7 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
     const lexiconVersion = (JSON.parse(policy.body) as { lexicon: { version: string } }).lexicon.version;
     const items = devices
       .map((d) => deviceRow(d, latest.get(d.id), now, lexiconVersion))
-      .sort((a, b) => b.problems.length - a.problems.length || a.hostname.localeCompare(b.hostname));
+      .sort((a, b) => urgency(b) - urgency(a) || a.hostname.localeCompare(b.hostname));
     const tokens = (await storage.enrolmentTokens.listForSchool(schoolId)).map((t) => ({
       id: t.id,
       label: t.label,

@@ -1,6 +1,7 @@
 import { KestrelError } from '@kestrel/shared/errors';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { workflowDb } from '../adapters/db/workflow-schema.js';
 import { zipFiles } from '../adapters/zip/zip-files.js';
 import { toDrawable } from '../adapters/pdf/drawable-image.js';
 import { renderIncidentPdf } from '../adapters/pdf/incident-pdf.js';
@@ -84,6 +85,45 @@ export const incidentRoutes: FastifyPluginAsync = async (app) => {
       items.map((i) => i.ownerUserId),
     );
     return { items, people, schoolIds: allowedSchools(request, 'incident.list') };
+  });
+
+  /** Escalated captures not yet evidence in any incident: the DSL's in-tray. */
+  app.get('/api/v1/incidents/escalations', guarded('incident.create'), async (request) => {
+    const q = parseWith(z.strictObject({ schoolId: z.string().max(100).optional() }), request.query);
+    const schoolIds = allowedSchools(request, 'incident.create', q.schoolId);
+    if (schoolIds.length === 0) return { items: [] };
+    const rows = await workflowDb(app.kestrel.storage.db)
+      .selectFrom('captures')
+      .leftJoin('incident_evidence', 'incident_evidence.capture_id', 'captures.id')
+      .select([
+        'captures.id',
+        'captures.school_id',
+        'captures.captured_at_utc',
+        'captures.machine',
+        'captures.os_user',
+        'captures.category',
+        'captures.severity',
+        'captures.reviewed_at',
+      ])
+      .where('captures.school_id', 'in', schoolIds)
+      .where('captures.status', '=', 'escalated')
+      .where('incident_evidence.capture_id', 'is', null)
+      .orderBy('captures.severity', 'desc')
+      .orderBy('captures.received_at', 'desc')
+      .limit(200)
+      .execute();
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        schoolId: r.school_id,
+        capturedAt: r.captured_at_utc,
+        machine: r.machine,
+        user: r.os_user,
+        category: r.category,
+        severity: r.severity,
+        escalatedAt: r.reviewed_at,
+      })),
+    };
   });
 
   app.post('/api/v1/incidents', guarded('incident.create'), async (request, reply) => {

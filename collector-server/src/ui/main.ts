@@ -9,6 +9,8 @@ import { showHelp } from './views/dialogs.js';
 import { pollHead, queueKey, renderQueue } from './views/queue.js';
 import { renderShell } from './views/shell.js';
 import { renderSignIn } from './views/sign-in.js';
+import { renderWorkflowRoute, workflowHome } from './workflow/routes.js';
+import { loadWorkflow } from './workflow/session.js';
 
 type View = 'sign-in' | 'enrol' | 'queue' | 'capture' | 'account' | 'none';
 let view: View = 'none';
@@ -33,20 +35,26 @@ function go(hash: string): void {
 }
 
 async function route(): Promise<void> {
-  const raw = location.hash.replace(/^#/, '') || '/queue';
+  const raw = location.hash.replace(/^#/, '') || '/home';
   const [path = '/queue', query = ''] = raw.split('?');
   if (!state.ctx && !(await loadContext())) {
     view = 'sign-in';
     document.title = 'Sign in · Kestrel';
     renderSignIn(renderShell(false), () => {
       void loadContext().then(() =>
-        go(state.ctx?.totp.required && !state.ctx.totp.enrolled ? '#/enrol' : '#/queue'),
+        go(state.ctx?.totp.required && !state.ctx.totp.enrolled ? '#/enrol' : '#/home'),
       );
     });
     return;
   }
   const ctx = state.ctx;
   if (!ctx) return;
+  await loadWorkflow();
+  // Home: the queue for those who triage, else the page of their role (the week, devices).
+  if (path === '/home') {
+    location.replace(`#${ctx.permissions.actOnCaptures ? '/queue' : (workflowHome() ?? '/queue')}`);
+    return;
+  }
   const mustEnrol = ctx.totp.required && !ctx.totp.enrolled;
   const main = renderShell(true);
   if (mustEnrol || path === '/enrol') {
@@ -56,6 +64,11 @@ async function route(): Promise<void> {
       state.ctx = null;
       go('#/queue');
     });
+    return;
+  }
+  // Safeguarding workflow pages (issue 7).
+  if (renderWorkflowRoute(main, path, new URLSearchParams(query))) {
+    view = 'none';
     return;
   }
   if (path === '/account' || !ctx.permissions.viewCaptures) {

@@ -2,6 +2,7 @@
 import { ApiError, request } from '../lib/api.js';
 import { byId, clear, h } from '../lib/dom.js';
 import { state } from '../state.js';
+import { workflowLinks } from '../workflow/session.js';
 
 export function renderShell(signedIn: boolean): HTMLElement {
   const app = byId('app');
@@ -17,6 +18,7 @@ export function renderShell(signedIn: boolean): HTMLElement {
             'nav',
             { 'aria-label': 'Main' },
             state.ctx.permissions.viewCaptures ? h('a', { href: '#/queue' }, 'Queue') : null,
+            workflowLinks().map((l) => h('a', { href: l.href }, l.label)),
             h('a', { href: '#/account' }, 'Account'),
           ),
           h(

@@ -1,0 +1,75 @@
+/** Small building blocks shared by the workflow pages. */
+import { h } from '../lib/dom.js';
+import type { Child } from '../lib/dom.js';
+import type { WorkflowSchool } from './types.js';
+
+export function page(title: string, ...children: Child[]): HTMLElement {
+  const heading = h('h1', { tabindex: -1 }, title);
+  const el = h('div', { class: 'page wf-page' }, h('div', { class: 'page-head' }, heading), ...children);
+  queueMicrotask(() => heading.focus());
+  return el;
+}
+
+/** A school switcher, shown only to staff of several schools (a local-authority team). */
+export function schoolPicker(
+  schools: WorkflowSchool[],
+  current: WorkflowSchool,
+  hrefFor: (id: string) => string,
+): Child {
+  if (schools.length < 2) return null;
+  const select = h(
+    'select',
+    { id: 'wf-school', onchange: () => (location.hash = hrefFor(select.value)) },
+    ...schools.map((s) => h('option', { value: s.id, selected: s.id === current.id }, s.name)),
+  );
+  return h('p', { class: 'field wf-inline' }, h('label', { for: 'wf-school' }, 'School '), select);
+}
+
+export function stat(label: string, value: string | number, note?: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'wf-stat' },
+    h('p', { class: 'wf-stat-value' }, String(value)),
+    h('p', { class: 'wf-stat-label' }, label),
+    note ? h('p', { class: 'wf-stat-note muted' }, note) : null,
+  );
+}
+
+export function loading(main: HTMLElement, what: string): void {
+  main.replaceChildren(
+    h('div', { class: 'page' }, h('p', { class: 'loading', 'aria-busy': 'true' }, `Loading ${what}…`)),
+  );
+}
+
+export function failed(main: HTMLElement, message: string): void {
+  main.replaceChildren(
+    h(
+      'div',
+      { class: 'page' },
+      h('h1', null, 'Something went wrong'),
+      h('p', { class: 'form-error', role: 'alert' }, message),
+    ),
+  );
+}
+
+export function when(iso: string | null, timeZone: string): string {
+  if (iso === null) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+export const ACTION_LABELS: Record<string, string> = {
+  'police-informed': 'Police informed',
+  'lado-contacted': 'LADO contacted',
+  'social-care-referral': 'Children’s social care referral',
+  'parents-informed': 'Parents or carers informed',
+  'device-confiscated': 'Device confiscated',
+  'account-disabled': 'Account disabled',
+  sanction: 'Sanction',
+  support: 'Support put in place',
+  'ceop-or-iwf-report': 'CEOP or IWF report',
+  'governors-informed': 'Governors informed',
+  'hr-advice': 'HR advice taken',
+  other: 'Other',
+};
