@@ -3,7 +3,7 @@
 // Files are built aside and renamed into place, so a collector serving ui-dist/ meanwhile never
 // reads a half-written file.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath, URL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -25,11 +25,16 @@ try {
     logLevel: 'warning',
     legalComments: 'none',
   });
-  await copyFile(`${src}app.css`, `${tmp}assets/app.css`);
+  // One stylesheet: the moderation UI's, then the workflow pages' (issue 7).
+  await writeFile(
+    `${tmp}assets/app.css`,
+    `${await readFile(`${src}app.css`, 'utf8')}\n${await readFile(`${src}workflow/workflow.css`, 'utf8')}`,
+  );
   await copyFile(`${src}favicon.svg`, `${tmp}assets/favicon.svg`);
   await copyFile(`${src}index.html`, `${tmp}index.html`);
   await mkdir(`${out}assets`, { recursive: true });
-  for (const name of await readdir(`${tmp}assets`)) await rename(`${tmp}assets/${name}`, `${out}assets/${name}`);
+  for (const name of await readdir(`${tmp}assets`))
+    await rename(`${tmp}assets/${name}`, `${out}assets/${name}`);
   await rename(`${tmp}index.html`, `${out}index.html`);
 } finally {
   await rm(tmp, { recursive: true, force: true });
