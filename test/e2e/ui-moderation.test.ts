@@ -4,6 +4,7 @@
  * using a screen reader would find them; the moderator's work is done by keyboard only.
  * KESTREL_DOCS_SCREENSHOTS=1 writes the screenshots into docs/img/ (otherwise test-results/).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -38,6 +39,8 @@ describe('moderator web UI in Chromium', () => {
   const cspErrors: string[] = [];
 
   beforeAll(async () => {
+    // The UI under test is the one in the sources: build it (about a second) rather than trust ui-dist/.
+    execFileSync(process.execPath, ['collector-server/scripts/build-ui.mjs'], { stdio: 'ignore' });
     h = await startCollector({ DEVICE_CAPTURES_PER_MINUTE: '100000' });
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
