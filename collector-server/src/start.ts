@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { ConfigError, parseConfig } from './config/config.js';
 import { ensureFirstRun } from './domain/first-run.js';
 import { systemClock } from './ports/clock.js';
+import { workflowJobs } from './workflow-jobs.js';
 
 /**
  * `npm start`: configuration from the environment, database migrated, first-run accounts created
@@ -24,6 +25,8 @@ async function main(): Promise<void> {
   const firstRun = await ensureFirstRun({ storage, clock: systemClock }, config.bootstrap);
   const app = await buildApp(config, { storage });
   app.addHook('onClose', async () => storage.close());
+  // Urgent alerts, digests, the monthly report and the retention purge (docs/workflow.md).
+  workflowJobs(app).start();
 
   const address = await app.listen({ port: config.port, host: config.host });
   const url = config.publicUrl ?? address;
