@@ -46,9 +46,8 @@ export class Automaton {
     this.alpha = alpha;
     this.sepIndex = alpha[SEP] as number;
 
-    const trie = buildTrie(patterns, alpha, alphabetSize, total);
-    const flat = flatten(trie, patterns.count);
-    this.states = trie.states;
+    const flat = buildLevels(patterns, alpha, total);
+    this.states = flat.states;
     this.edgeStart = flat.edgeStart;
     this.edgeChar = flat.edgeChar;
     this.depth = flat.depth;
@@ -61,7 +60,7 @@ export class Automaton {
     this.fail = links.fail;
     this.outLink = links.outLink;
     this.firstOut = links.firstOut;
-    this.flagged = new Uint8Array(trie.states);
+    this.flagged = new Uint8Array(flat.states);
     for (let i = 0; i < patterns.count; i++) {
       if ((patterns.owner[i] as number) >= 0) continue;
       let state = ROOT;
@@ -106,100 +105,123 @@ export class Automaton {
   }
 }
 
-// One record per trie state while building, fields side by side so a visit touches one cache line.
-const FIRST_CHILD = 0;
-const NEXT_SIBLING = 1;
-const SYMBOL = 2;
-const OUT_HEAD = 3;
-const RECORD = 4;
-
-/** A trie in insertion order, children as linked lists (a dense table at the root). */
-interface Trie {
-  states: number;
-  records: Int32Array;
-  outNext: Int32Array;
-}
-
-function buildTrie(patterns: PatternSet, alpha: Uint16Array, alphabetSize: number, total: number): Trie {
-  const records = new Int32Array((total + 1) * RECORD);
-  records[FIRST_CHILD] = -1;
-  records[NEXT_SIBLING] = -1;
-  records[OUT_HEAD] = -1;
-  const outNext = new Int32Array(patterns.count);
-  const rootChild = new Int32Array(alphabetSize).fill(-1);
+/**
+ * Builds the trie directly in breadth-first numbering from the patterns in sorted order: the states
+ * at depth d are the distinct length-d prefixes, in sorted order, and a new one begins wherever a
+ * pattern shares fewer than d characters with the previous pattern long enough to have one. Every
+ * pass is a sequential sweep over the patterns, with no hashing and no pointer chasing.
+ */
+function buildLevels(patterns: PatternSet, alpha: Uint16Array, total: number) {
+  const count = patterns.count;
+  const order = sortedOrder(patterns);
+  // The characters gathered in sorted order, so every sweep below reads memory forwards.
+  const codes = new Uint16Array(total);
+  const from = new Int32Array(count);
+  const length = new Int32Array(count);
+  const lcp = new Int32Array(count);
+  let at = 0;
+  for (let k = 0; k < count; k++) {
+    const p = order[k] as number;
+    const a = patterns.start[p] as number;
+    const n = (patterns.start[p + 1] as number) - a;
+    for (let i = 0; i < n; i++) codes[at + i] = alpha[patterns.codes[a + i] as number] as number;
+    from[k] = at;
+    length[k] = n;
+    if (k > 0) {
+      const b = from[k - 1] as number;
+      const m = Math.min(length[k - 1] as number, n);
+      let c = 0;
+      while (c < m && codes[b + c] === codes[at + c]) c++;
+      lcp[k] = c;
+    }
+    at += n;
+  }
+  const edgeChar = new Uint16Array(total);
+  const childCount = new Int32Array(total + 1);
+  const depth = new Uint16Array(total + 1);
+  const terminal = new Int32Array(count);
+  const current = new Int32Array(count); // state of each pattern's prefix at the previous depth
+  // The patterns still long enough at this depth, with each one's LCP with the one before it.
+  const active = new Int32Array(count);
+  const activeLcp = new Int32Array(count);
+  let activeCount = 0;
+  for (let k = 0; k < count; k++) {
+    if ((length[k] as number) === 0) continue;
+    active[activeCount] = k;
+    activeLcp[activeCount++] = lcp[k] as number;
+  }
   let states = 1;
-  const codes = patterns.codes;
-  for (let index = 0; index < patterns.count; index++) {
-    const from = patterns.start[index] as number;
-    const length = (patterns.start[index + 1] as number) - from;
-    let s = ROOT;
-    for (let j = 0; j < length; j++) {
-      const sym = alpha[codes[from + j] as number] as number;
-      let t: number;
-      if (s === ROOT) {
-        t = rootChild[sym] as number;
+  for (let d = 1; activeCount > 0; d++) {
+    let last = ROOT;
+    let kept = 0;
+    let carry = Number.MAX_SAFE_INTEGER;
+    for (let j = 0; j < activeCount; j++) {
+      const k = active[j] as number;
+      const shared = activeLcp[j] as number;
+      let state = last;
+      if (j === 0 || shared < d) {
+        state = states++;
+        const parent = current[k] as number;
+        edgeChar[state - 1] = codes[(from[k] as number) + d - 1] as number;
+        childCount[parent] = (childCount[parent] as number) + 1;
+        depth[state] = d;
+      }
+      current[k] = state;
+      last = state;
+      if (shared < carry) carry = shared;
+      if ((length[k] as number) === d) {
+        terminal[k] = state;
       } else {
-        t = records[s * RECORD + FIRST_CHILD] as number;
-        while (t !== -1 && records[t * RECORD + SYMBOL] !== sym)
-          t = records[t * RECORD + NEXT_SIBLING] as number;
+        active[kept] = k;
+        activeLcp[kept++] = carry;
+        carry = Number.MAX_SAFE_INTEGER;
       }
-      if (t === -1) {
-        t = states++;
-        const r = t * RECORD;
-        records[r + SYMBOL] = sym;
-        records[r + FIRST_CHILD] = -1;
-        records[r + OUT_HEAD] = -1;
-        records[r + NEXT_SIBLING] = records[s * RECORD + FIRST_CHILD] as number;
-        records[s * RECORD + FIRST_CHILD] = t;
-        if (s === ROOT) rootChild[sym] = t;
-      }
-      s = t;
     }
-    outNext[index] = records[s * RECORD + OUT_HEAD] as number;
-    records[s * RECORD + OUT_HEAD] = index;
+    activeCount = kept;
   }
-  return { states, records, outNext };
+  const edgeStart = new Int32Array(states + 1);
+  for (let s = 0; s < states; s++) edgeStart[s + 1] = (edgeStart[s] as number) + (childCount[s] as number);
+  const outStart = new Int32Array(states + 1);
+  for (let k = 0; k < count; k++) {
+    const t = terminal[k] as number;
+    outStart[t + 1] = (outStart[t + 1] as number) + 1;
+  }
+  for (let s = 0; s < states; s++) outStart[s + 1] = (outStart[s + 1] as number) + (outStart[s] as number);
+  const fill = outStart.slice(0, states);
+  const outPattern = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    const t = terminal[k] as number;
+    const at = fill[t] as number;
+    fill[t] = at + 1;
+    outPattern[at] = order[k] as number;
+  }
+  return {
+    states,
+    edgeStart,
+    edgeChar: edgeChar.slice(0, states - 1),
+    depth: depth.slice(0, states),
+    outStart,
+    outPattern,
+  };
 }
 
-/** Renumbers the trie breadth first, children sorted by symbol, into flat arrays. */
-function flatten(trie: Trie, patternCount: number) {
-  const { states, records, outNext } = trie;
-  const order = new Int32Array(states); // new number → old number
-  const edgeStart = new Int32Array(states + 1);
-  const edgeChar = new Uint16Array(Math.max(0, states - 1));
-  const depth = new Uint16Array(states);
-  const outStart = new Int32Array(states + 1);
-  const outPattern = new Int32Array(patternCount);
-  let o = 0;
-  let tail = 1;
-  order[0] = ROOT;
-  for (let n = 0; n < states; n++) {
-    const r = (order[n] as number) * RECORD;
-    outStart[n] = o;
-    for (let p = records[r + OUT_HEAD] as number; p !== -1; p = outNext[p] as number) outPattern[o++] = p;
-    edgeStart[n] = tail - 1;
-    const first = tail;
-    for (
-      let t = records[r + FIRST_CHILD] as number;
-      t !== -1;
-      t = records[t * RECORD + NEXT_SIBLING] as number
-    ) {
-      // insertion sort by symbol: most states have one child
-      const sym = records[t * RECORD + SYMBOL] as number;
-      let j = tail++;
-      while (j > first && (edgeChar[j - 2] as number) > sym) {
-        order[j] = order[j - 1] as number;
-        edgeChar[j - 1] = edgeChar[j - 2] as number;
-        j--;
-      }
-      order[j] = t;
-      edgeChar[j - 1] = sym;
+/** Pattern indices in lexicographic order of their characters (prefixes first). */
+function sortedOrder(patterns: PatternSet): Int32Array {
+  const { codes, start } = patterns;
+  const order = new Int32Array(patterns.count);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((x, y) => {
+    const a = start[x] as number;
+    const b = start[y] as number;
+    const la = (start[x + 1] as number) - a;
+    const lb = (start[y + 1] as number) - b;
+    const n = la < lb ? la : lb;
+    for (let i = 0; i < n; i++) {
+      const d = (codes[a + i] as number) - (codes[b + i] as number);
+      if (d !== 0) return d;
     }
-    for (let j = first; j < tail; j++) depth[j] = (depth[n] as number) + 1;
-  }
-  edgeStart[states] = states - 1;
-  outStart[states] = o;
-  return { edgeStart, edgeChar, depth, outStart, outPattern };
+    return la - lb || x - y;
+  });
 }
 
 function gotoState(
