@@ -105,23 +105,29 @@ function addVariants(
     patterns.add(codes, runs, n, stem, owner, first);
     // Spelt out with spaces, a word's leading a or i stands apart (`a n a l` reads `a nal`, see
     // normalise): a spelling with every such word split matches that.
-    const split: number[] = [];
-    const splitRuns: number[] = [];
-    let wordStart = true;
+    let splits = 0;
+    for (let i = 0; i < n; i++) if (splitsAfter(codes, runs, n, i)) splits++;
+    if (splits === 0) continue;
+    const split = new Uint16Array(n + splits);
+    const splitRuns = new Uint8Array(n + splits);
+    let at = 0;
     for (let i = 0; i < n; i++) {
-      const c = codes[i] as number;
-      split.push(c);
-      splitRuns.push(runs[i] as number);
-      if (wordStart && (c === 97 || c === 105) && runs[i] === 1) {
-        let end = i;
-        while (end < n && codes[end] !== SEP) end++;
-        if (end - i >= 4) {
-          split.push(SEP);
-          splitRuns.push(1);
-        }
+      split[at] = codes[i] as number;
+      splitRuns[at++] = runs[i] as number;
+      if (splitsAfter(codes, runs, n, i)) {
+        split[at] = SEP;
+        splitRuns[at++] = 1;
       }
-      wordStart = c === SEP;
     }
-    if (split.length > n) patterns.add(split, splitRuns, split.length, stem, owner, first);
+    patterns.add(split, splitRuns, at, stem, owner, first);
   }
+}
+
+/** Whether position i is the leading a or i of a word of four or more letters. */
+function splitsAfter(codes: Uint16Array, runs: Uint8Array, n: number, i: number): boolean {
+  const c = codes[i] as number;
+  if ((c !== 97 && c !== 105) || runs[i] !== 1 || (i > 0 && codes[i - 1] !== SEP)) return false;
+  let end = i;
+  while (end < n && codes[end] !== SEP) end++;
+  return end - i >= 4;
 }
