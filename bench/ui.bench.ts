@@ -139,6 +139,7 @@ async function generate(): Promise<Fixture> {
   const rand = prng(42);
   const sha = 'a'.repeat(64);
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   db.transaction(() => {
     schoolIds.forEach((schoolId, s) => {
       for (let d = 0; d < 120; d++) {
@@ -208,8 +209,10 @@ async function generate(): Promise<Fixture> {
   db.exec('analyze');
   db.pragma('journal_mode = WAL');
   db.close();
+  const cpu = process.cpuUsage(cpuStarted);
+  const secs = (ms: number) => (ms / 1000).toFixed(1);
   console.log(
-    `generated ${TOTAL.toLocaleString('en-GB')} captures in ${((loaded - started) / 1000).toFixed(1)} s, indexes in ${((performance.now() - loaded) / 1000).toFixed(1)} s`,
+    `generated ${TOTAL.toLocaleString('en-GB')} captures in ${secs(loaded - started)} s, indexes in ${secs(performance.now() - loaded)} s (${secs((cpu.user + cpu.system) / 1000)} s of CPU; load average ${loadavg()[0]?.toFixed(1)})`,
   );
   return { schoolIds, users };
 }

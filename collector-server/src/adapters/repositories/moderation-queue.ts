@@ -185,16 +185,21 @@ export function moderationQueueRepository(db: Kysely<Database>) {
     /** A fingerprint of the queue's state for the live-update ETag: newest arrival and newest action. */
     async head(schoolIds: readonly string[]): Promise<string> {
       if (schoolIds.length === 0) return 'empty';
-      const arrived = await mdb
-        .selectFrom('captures')
-        .select((e) => e.fn.max('received_at').as('at'))
-        .where('school_id', 'in', [...schoolIds])
-        .executeTakeFirst();
+      // One index seek per school (max over a leading-column range); an IN list would scan.
+      let arrived = '';
+      for (const schoolId of schoolIds) {
+        const r = await mdb
+          .selectFrom('captures')
+          .select((e) => e.fn.max('received_at').as('at'))
+          .where('school_id', '=', schoolId)
+          .executeTakeFirst();
+        if (r?.at && r.at > arrived) arrived = r.at;
+      }
       const acted = await mdb
         .selectFrom('moderation_actions')
         .select((e) => [e.fn.max('created_at').as('at'), e.fn.max('undone_at').as('undone')])
         .executeTakeFirst();
-      return `${arrived?.at ?? ''}|${acted?.at ?? ''}|${acted?.undone ?? ''}`;
+      return `${arrived}|${acted?.at ?? ''}|${acted?.undone ?? ''}`;
     },
   };
 }

@@ -51,6 +51,10 @@ export async function request<T>(path: string, options: Options = {}): Promise<A
   }
   if (!res.ok) {
     const err = (json as { error?: { code?: string; message?: string } } | null)?.error;
+    // A session that ended (expired, signed out elsewhere) sends the user back to sign in.
+    if (res.status === 401 && err?.code === 'UNAUTHENTICATED' && !path.endsWith('/moderation/context')) {
+      location.reload();
+    }
     const retry = Number(res.headers.get('Retry-After'));
     throw new ApiError(
       res.status,
