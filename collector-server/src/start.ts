@@ -1,7 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import { DiskScreenshotStore } from './adapters/disk-screenshot-store.js';
 import { openStorage } from './adapters/storage.js';
 import { buildApp } from './app.js';
 import { ConfigError, parseConfig } from './config/config.js';
 import { ensureFirstRun } from './domain/first-run.js';
+import { collectOrphanFiles } from './domain/orphan-files.js';
 import { systemClock } from './ports/clock.js';
 import { workflowJobs } from './workflow-jobs.js';
 
@@ -44,6 +47,11 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
+  // Housekeeping in the background: files left by a crash between writing and committing.
+  void housekeeping(app).catch((err: unknown) =>
+    app.log.error({ err }, 'screenshot store housekeeping failed'),
+  );
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -64,6 +72,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function housekeeping(app: FastifyInstance): Promise<void> {
+  const { screenshots } = app.kestrel;
+  const temporary =
+    screenshots instanceof DiskScreenshotStore ? await screenshots.collectTemporaryFiles() : 0;
+  const orphans = await collectOrphanFiles(app.kestrel);
+  app.log.info({ temporary, ...orphans }, 'screenshot store housekeeping done');
 }
 
 main().catch((err: unknown) => {

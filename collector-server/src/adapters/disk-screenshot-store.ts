@@ -70,6 +70,15 @@ export class DiskScreenshotStore implements ScreenshotStore {
     }
   }
 
+  async modifiedAt(sha256: string): Promise<Date | undefined> {
+    if (!SHA256_HEX.test(sha256)) return undefined;
+    const s = await stat(this.pathOf(sha256)).catch((err: unknown) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    });
+    return s?.mtime;
+  }
+
   async *list(): AsyncIterable<string> {
     for (const a of await readdirOrEmpty(this.root)) {
       for (const b of await readdirOrEmpty(join(this.root, a))) {

@@ -11,4 +11,6 @@ export interface ScreenshotStore {
   delete(sha256: string): Promise<void>;
   /** Every stored hash (for orphan collection: files no row refers to). */
   list(): AsyncIterable<string>;
+  /** When the file was written, or undefined if absent. */
+  modifiedAt(sha256: string): Promise<Date | undefined>;
 }
