@@ -154,6 +154,16 @@ describe('PhraseStream', () => {
     expect(s.flush()).toEqual([]);
   });
 
+  it('finds a phrase disguised beyond the per-key window at flush', () => {
+    const s = engine.createStream();
+    const hidden = (word: string): string => word.split('').join('\u200b'.repeat(30) + '.');
+    const disguised = `i ${hidden('want')} to ${hidden('die')}`; // about 170 characters
+    expect(disguised.length).toBeGreaterThan(4 * 'kill myself laughing'.length + 32);
+    expect(engine.match(disguised).map((m) => m.term)).toEqual(['i want to die']);
+    const found = [...type(s, disguised).values()].flat().concat(s.flush());
+    expect(found.map((m) => m.term)).toEqual(['i want to die']);
+  });
+
   it('forgets everything on reset', () => {
     const s = engine.createStream();
     type(s, 'kys ');

@@ -83,7 +83,9 @@ export class PhraseStreamImpl implements PhraseStream {
 
   private scan(final: boolean): LexiconMatch[] {
     const b = this.buffer;
-    const from = this.windowStart();
+    // At the end of a phrase the whole buffer is matched, so even a phrase disguised beyond the
+    // per-key window is found once.
+    const from = this.windowStart(final);
     this.unscanned = 0;
     const { matches, openFrom, pendingFrom } = this.matcher.run(b, from, b.length);
     // An unfinished last word and a possible exception still being typed hold their matches back.
@@ -100,9 +102,9 @@ export class PhraseStreamImpl implements PhraseStream {
   }
 
   /** Start of the tail to match: a word boundary at least `window` characters back. */
-  private windowStart(): number {
+  private windowStart(whole: boolean): number {
     const b = this.buffer;
-    let p = Math.max(0, b.length - this.window - this.unscanned);
+    let p = whole ? 0 : Math.max(0, b.length - this.window - this.unscanned);
     // Back to a space followed by a word of two or more characters (not inside spaced-out letters).
     while (
       p > 0 &&
