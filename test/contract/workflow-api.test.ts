@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +174,23 @@ describe('the headteacher’s week and the monthly report', () => {
     const text = execFileSync('pdftotext', ['-layout', join(dir, 'report.pdf'), '-'], { encoding: 'utf8' });
     expect(text).toContain('Safeguarding monitoring:');
     expect(text).toMatch(/Open incidents[\s\S]*INC-\d{4}-0002/);
+    // Render the first page as a person would see it; the PNG is kept for a human look.
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '60',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      '-singlefile',
+      join(dir, 'report.pdf'),
+      join(dir, 'report'),
+    ]);
+    const png = readFileSync(join(dir, 'report.png'));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    if (process.env['KESTREL_DOCS_SCREENSHOTS'] === '1')
+      writeFileSync('docs/img/workflow-monthly-report.png', png);
     const gov = await w.as('governor')({
       method: 'GET',
       url: `/api/v1/schools/${w.schoolA}/reports/${period}.pdf`,

@@ -1,3 +1,4 @@
+import { ACTION_LABELS } from '../../domain/incidents/incident.js';
 import type { IncidentDetail } from '../../domain/incidents/incident-service.js';
 import type { ReferralEvidence } from '../../domain/incidents/referral-pack.js';
 import { createPdf, fields, finishPdf, heading, safeText } from './pdf-document.js';
@@ -55,7 +56,7 @@ export async function renderIncidentPdf(
   heading(doc, 'Actions taken');
   if (detail.actions.length === 0) doc.text('None recorded.');
   for (const a of detail.actions) {
-    doc.text(`${a.takenAt}  ${a.kind}  (recorded by ${who(a.recordedBy)})`);
+    doc.text(`${a.takenAt}  ${ACTION_LABELS[a.kind]}  (recorded by ${who(a.recordedBy)})`);
     if (a.detail !== '')
       doc
         .fillColor('#333')

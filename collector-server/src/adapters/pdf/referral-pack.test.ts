@@ -84,7 +84,7 @@ describe('incident referral pack', () => {
     const text = execFileSync('pdftotext', ['-layout', join(out, 'incident.pdf'), '-'], { encoding: 'utf8' });
     expect(text).toContain('E-safety incident INC-2026-0001');
     expect(text).toContain('Hillside Primary');
-    expect(text).toContain('police-informed');
+    expect(text).toContain('Police informed');
     expect(text).toContain('Screenshot NOT rendered');
     expect(text).toContain(sha256Hex(illegal));
     expect(text).toContain('Żółć <script>alert(1)</script>');

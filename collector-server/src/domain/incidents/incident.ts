@@ -107,3 +107,19 @@ export interface EvidenceCapture {
   screenshotSha256: string | null;
   screenshotMediaType: string | null;
 }
+
+/** How each action reads in documents (the UI has the same labels). */
+export const ACTION_LABELS: Record<ActionKind, string> = {
+  'police-informed': 'Police informed',
+  'lado-contacted': 'LADO contacted',
+  'social-care-referral': 'Children’s social care referral',
+  'parents-informed': 'Parents or carers informed',
+  'device-confiscated': 'Device confiscated',
+  'account-disabled': 'Account disabled',
+  sanction: 'Sanction',
+  support: 'Support put in place',
+  'ceop-or-iwf-report': 'CEOP or IWF report',
+  'governors-informed': 'Governors informed',
+  'hr-advice': 'HR advice taken',
+  other: 'Other',
+};
