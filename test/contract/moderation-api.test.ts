@@ -465,6 +465,18 @@ describe.each(await backends())('moderation API on $name', (backend) => {
       expect(byDsl.statusCode).toBe(200);
     });
 
+    it('acts on a selection of captures at once, and undoes it whole', async () => {
+      const res = await s.call('POST', '/api/v1/moderation/actions', {
+        action: 'review',
+        captureIds: [older, burst[0]],
+      });
+      expect(res.json()).toMatchObject({ affected: 2, status: 'reviewed' });
+      const reviewed = (await queue(s, '?status=reviewed')).json<Page>().items.map((r) => r.capture.id);
+      expect(reviewed).toEqual(expect.arrayContaining([older, burst[0]]));
+      const undo = await s.call('POST', `/api/v1/moderation/actions/${res.json().actionId}/undo`, {});
+      expect(undo.json().restored).toBe(2);
+    });
+
     it('adds notes shown with the capture', async () => {
       const res = await s.call('POST', `/api/v1/captures/${older}/notes`, { text: 'Spoke to form tutor' });
       expect(res.statusCode).toBe(201);
