@@ -241,6 +241,19 @@ describe('moderator web UI in Chromium', () => {
       .poll(() => table.getByRole('link').allTextContents())
       .toEqual(['illegal-term', 'online casino']);
 
+    // A selection: x on both rows, r marks both reviewed, the queue is clear; u brings them back.
+    await page.keyboard.press('k');
+    await page.keyboard.press('x');
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    await expect.poll(() => page.getByRole('checkbox', { checked: true }).count()).toBe(2);
+    await page.keyboard.press('r');
+    await page.getByRole('heading', { name: 'Queue clear' }).waitFor();
+    await page.keyboard.press('u');
+    await expect
+      .poll(() => table.getByRole('link').allTextContents())
+      .toEqual(['illegal-term', 'online casino']);
+
     const escalated = await h.storage.auditEvents.list({ action: 'captures.escalated', limit: 10 });
     expect(escalated[0]?.details).toMatchObject({ reason: 'States intent to end life; DSL to act today' });
     await page.close();
