@@ -40,6 +40,10 @@ function grow<T extends Uint16Array | Uint8Array | Int32Array>(from: T, to: T): 
 }
 
 const IGNORED = 4; // a separator swallowed by a spaced-out word (`k i l l`)
+// Kinds as plain constants: the hot loops below compare them per character.
+const SEP_KIND: number = Kind.Sep;
+const LETTER: number = Kind.Letter;
+const LEET_SYMBOL: number = Kind.LeetSymbol;
 
 // Leetspeak digits and symbols, read as letters only inside a word that has letters.
 const LEET = new Uint16Array(128);
@@ -155,29 +159,31 @@ function foldAtoms(text: string, from: number, to: number): number {
 
 /** Finds words (maximal runs of non-separators) after dropping edge symbols; returns their count. */
 function findTokens(n: number): number {
+  const kinds = aKind;
+  const chars = aCode;
   let count = 0;
   let i = 0;
   while (i < n) {
-    if (aKind[i] === Kind.Sep) {
+    if (kinds[i] === SEP_KIND) {
       i++;
       continue;
     }
     let a = i;
-    while (i < n && aKind[i] !== Kind.Sep) i++;
+    while (i < n && kinds[i] !== SEP_KIND) i++;
     let b = i;
-    while (a < b && aKind[a] === Kind.LeetSymbol && isEdgeSymbol(aCode[a] as number)) aKind[a++] = Kind.Sep;
-    while (b > a && aKind[b - 1] === Kind.LeetSymbol && isEdgeSymbol(aCode[b - 1] as number))
-      aKind[--b] = Kind.Sep;
+    while (a < b && kinds[a] === LEET_SYMBOL && isEdgeSymbol(chars[a] as number)) kinds[a++] = SEP_KIND;
+    while (b > a && kinds[b - 1] === LEET_SYMBOL && isEdgeSymbol(chars[b - 1] as number))
+      kinds[--b] = SEP_KIND;
     if (a === b) continue;
     let hasLetter = false;
-    for (let k = a; k < b; k++) if (aKind[k] === Kind.Letter) hasLetter = true;
+    for (let k = a; k < b; k++) if (kinds[k] === LETTER) hasLetter = true;
     if (!hasLetter) {
       // `$5`, `!!!`: no letter to read the symbols as; they are punctuation, digits stay digits.
       let k = a;
       while (k < b) {
-        while (k < b && aKind[k] === Kind.LeetSymbol) aKind[k++] = Kind.Sep;
+        while (k < b && kinds[k] === LEET_SYMBOL) kinds[k++] = SEP_KIND;
         const s = k;
-        while (k < b && aKind[k] !== Kind.LeetSymbol) k++;
+        while (k < b && kinds[k] !== LEET_SYMBOL) k++;
         if (k > s) {
           reserveTokens(count + 1);
           tokA[count] = s;
@@ -227,7 +233,7 @@ function joinSpacedLetters(count: number): void {
     let merged = false;
     if (u - t >= 2) {
       let letters = 0;
-      for (let k = t; k <= u; k++) if (aKind[tokA[k] as number] === Kind.Letter) letters++;
+      for (let k = t; k <= u; k++) if (aKind[tokA[k] as number] === LETTER) letters++;
       if (letters >= 2) {
         // A leading `a` or `i` is most often the English word (`i c u t`, `a p a k i`): it stays a
         // word of its own, and terms that start with those letters get a matching spelling.
@@ -250,6 +256,10 @@ function emit(atomCount: number, count: number, out: NormalisedText): void {
   const runs = out.runs;
   const starts = out.starts;
   const ends = out.ends;
+  const kinds = aKind;
+  const chars = aCode;
+  const atomStart = aStart;
+  const atomEnd = aEnd;
   let n = 0;
   let lastEnd = 0;
   for (let t = 0; t < count; t++) {
@@ -260,21 +270,21 @@ function emit(atomCount: number, count: number, out: NormalisedText): void {
       codes[n] = SEP;
       runs[n] = 1;
       starts[n] = lastEnd;
-      ends[n] = aStart[a] as number;
+      ends[n] = atomStart[a] as number;
       n++;
     }
     let hasLetter = false;
-    for (let k = a; k < b; k++) if (aKind[k] === Kind.Letter) hasLetter = true;
+    for (let k = a; k < b; k++) if (kinds[k] === LETTER) hasLetter = true;
     let prev = -1;
     for (let k = a; k < b; k++) {
-      const kind = aKind[k];
+      const kind = kinds[k];
       if (kind === IGNORED) continue;
-      let code = aCode[k] as number;
-      if (hasLetter && kind !== Kind.Letter) {
+      let code = chars[k] as number;
+      if (hasLetter && kind !== LETTER) {
         if (isOneLike(code)) {
           // A lone `1` or `!` reads as i (`k1ll`, `su!c!de`), `|` and pairs as l (`myse|f`, `ki11`, `ki!!`).
-          const before = k > a && isOneLike(aCode[k - 1] as number) && aKind[k - 1] !== Kind.Letter;
-          const after = k + 1 < b && isOneLike(aCode[k + 1] as number) && aKind[k + 1] !== Kind.Letter;
+          const before = k > a && isOneLike(chars[k - 1] as number) && kinds[k - 1] !== LETTER;
+          const after = k + 1 < b && isOneLike(chars[k + 1] as number) && kinds[k + 1] !== LETTER;
           code = before || after || code === 124 ? 108 : 105;
         } else if (code === EURO) {
           code = 101;
@@ -284,29 +294,29 @@ function emit(atomCount: number, count: number, out: NormalisedText): void {
       }
       if (code === prev) {
         runs[n - 1] = Math.min(255, (runs[n - 1] as number) + 1); // any long run is emphasis
-        ends[n - 1] = aEnd[k] as number;
+        ends[n - 1] = atomEnd[k] as number;
       } else {
         codes[n] = code;
         runs[n] = 1;
-        starts[n] = aStart[k] as number;
-        ends[n] = aEnd[k] as number;
+        starts[n] = atomStart[k] as number;
+        ends[n] = atomEnd[k] as number;
         n++;
         prev = code;
       }
     }
-    lastEnd = aEnd[b - 1] as number;
+    lastEnd = atomEnd[b - 1] as number;
   }
   // A trailing separator tells a stream that the last word is finished.
   if (
     n > 0 &&
     atomCount > 0 &&
-    aKind[atomCount - 1] !== IGNORED &&
-    lastEnd < (aEnd[atomCount - 1] as number)
+    kinds[atomCount - 1] !== IGNORED &&
+    lastEnd < (atomEnd[atomCount - 1] as number)
   ) {
     codes[n] = SEP;
     runs[n] = 1;
     starts[n] = lastEnd;
-    ends[n] = aEnd[atomCount - 1] as number;
+    ends[n] = atomEnd[atomCount - 1] as number;
     n++;
   }
   out.length = n;
