@@ -76,17 +76,6 @@ export class Automaton {
     return gotoState(state, symbol, this.rootNext, this.edgeStart, this.edgeChar);
   }
 
-  /** One transition of the automaton, failure links included. */
-  step(state: number, symbol: number): number {
-    for (;;) {
-      if (state === DEAD) return symbol === this.sepIndex ? ROOT : DEAD;
-      const g = this.next(state, symbol);
-      if (g !== -1) return g;
-      if (state === ROOT) return symbol === this.sepIndex ? ROOT : DEAD;
-      state = this.fail[state] as number;
-    }
-  }
-
   /** Approximate bytes held by the typed arrays. */
   get byteSize(): number {
     return [
