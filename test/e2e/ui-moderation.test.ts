@@ -332,6 +332,26 @@ describe('moderator web UI in Chromium', () => {
     await page.getByLabel('Six-digit code').fill(totpCode(secret, Date.now()));
     await page.getByRole('button', { name: 'Turn on two-factor' }).click();
     await page.getByRole('heading', { name: 'Moderation queue' }).waitFor();
+    await page.getByRole('table', { name: 'Captures' }).waitFor();
+
+    // Live update: a capture arriving now is offered (the page polls every ten seconds), not pushed
+    // under the keyboard; taking the offer shows it.
+    const device = await enrolDevice(base, ENROLMENT_TOKEN, 'DT-PC02');
+    await sendCapture(
+      base,
+      device,
+      {
+        machine: 'DT-PC02',
+        user: '7D-akhan',
+        category: 'violence',
+        severity: 3,
+        term: 'bring a knife',
+        capturedAt: minutesAgo(0),
+      },
+      await fakeScreen('Messages', ['bring a knife tomorrow'], '#844'),
+    );
+    await page.getByRole('button', { name: 'New captures arrived — show them' }).click();
+    await page.getByRole('link', { name: 'bring a knife' }).waitFor();
     await page.close();
   });
 });

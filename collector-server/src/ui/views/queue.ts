@@ -179,6 +179,11 @@ export async function refresh(keepFocus: boolean): Promise<void> {
   const focus = state.focus;
   try {
     await loadQueue(true);
+    // The list now shows the current state: take a new baseline for live updates (our own
+    // action changed the fingerprint too) and drop any offer of new captures.
+    state.headEtag = null;
+    if (newBanner) newBanner.hidden = true;
+    void pollHead();
   } catch (e) {
     announce(e instanceof ApiError ? e.message : 'Could not load the queue.', true);
   }
@@ -466,6 +471,8 @@ export function renderQueue(main: HTMLElement, query: URLSearchParams): void {
   void (async () => {
     try {
       await loadQueue(true);
+      state.headEtag = null;
+      void pollHead();
     } catch (e) {
       announce(e instanceof ApiError ? e.message : 'Could not load the queue.', true);
     }
