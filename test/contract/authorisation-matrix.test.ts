@@ -37,6 +37,7 @@ interface Fixture {
   captureId: string;
   incidentId: string;
   deviceId: string;
+  exemptionId: string;
 }
 
 const p = (action: Action, extra: Omit<Extract<Kind, { kind: 'policy' }>, 'kind' | 'action'> = {}): Kind => ({
@@ -131,6 +132,16 @@ const MATRIX: Record<string, Kind> = {
     }),
   }),
   'POST /api/v1/retention/run': p('retention.run', { body: () => ({}), collection: true }),
+  'GET /api/v1/schools/:schoolId/exemptions': p('exemption.view'),
+  'POST /api/v1/schools/:schoolId/exemptions': p('exemption.manage', {
+    body: () => ({
+      categories: ['drugs'],
+      hostnamePattern: 'SCI-LAB-*',
+      reason: 'Year 9 drugs education unit',
+      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    }),
+  }),
+  'POST /api/v1/exemptions/:id/revoke': p('exemption.manage', { body: () => ({}) }),
   'GET /api/v1/audit': p('audit.view', { collection: true }),
   'GET /api/v1/audit/verify': p('audit.view', { collection: true }),
 };
@@ -174,7 +185,18 @@ async function fixture(): Promise<Fixture> {
     payload: { schoolId: w.schoolA, title: 'Fixture', captureIds: [captureId] },
   });
   const device = await enrol(w.h.app, `PC-${randomUUID().slice(0, 8)}`);
+  const ex = await w.as('dsl')({
+    method: 'POST',
+    url: `/api/v1/schools/${w.schoolA}/exemptions`,
+    payload: {
+      categories: ['gambling'],
+      deviceIds: [device.deviceId],
+      reason: 'Maths: probability and gambling',
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    },
+  });
   return {
+    exemptionId: ex.json<{ id: string }>().id,
     schoolId: w.schoolA,
     captureId,
     incidentId: inc.json<{ id: string }>().id,
@@ -192,6 +214,7 @@ function urlFor(url: string, f: Fixture): string {
     .replace(':name', 'app.js')
     .replace(/^\/api\/v1\/incidents\/:id/, `/api/v1/incidents/${f.incidentId}`)
     .replace(/^\/api\/v1\/devices\/:id/, `/api/v1/devices/${f.deviceId}`)
+    .replace(/^\/api\/v1\/exemptions\/:id/, `/api/v1/exemptions/${f.exemptionId}`)
     .replace(/^\/api\/v1\/moderation\/actions\/:id/, `/api/v1/moderation/actions/${randomUUID()}`)
     .replace(':id', f.captureId);
 }

@@ -208,3 +208,87 @@ describe('the headteacher’s week and the monthly report', () => {
     expect(csv.body).toContain('captures by category,illegal,1,0');
   });
 });
+
+describe('research exemptions', () => {
+  it('suppresses a category on the named machines until it expires or is revoked', async () => {
+    const policyOf = async (token: string, etag?: string) =>
+      w.h.app.inject({
+        method: 'GET',
+        url: '/api/v1/policy',
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(etag === undefined ? {} : { 'if-none-match': etag }),
+        },
+      });
+    const before = await policyOf(w.deviceA.deviceToken);
+    const schoolEtag = String(before.headers['etag']);
+    expect(
+      before.json<{ policy: { suppressedCategories: unknown[] } }>().policy.suppressedCategories,
+    ).toEqual([]);
+
+    const refused = await w.as('dsl')({
+      method: 'POST',
+      url: `/api/v1/schools/${w.schoolA}/exemptions`,
+      payload: {
+        categories: ['suicide'],
+        hostnamePattern: 'LAB1-*',
+        reason: 'PSHE lesson on mental health',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    });
+    expect(refused.statusCode).toBe(400);
+    const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const granted = await w.as('dsl')({
+      method: 'POST',
+      url: `/api/v1/schools/${w.schoolA}/exemptions`,
+      payload: {
+        categories: ['drugs', 'discrimination'],
+        hostnamePattern: 'LAB1-*',
+        reason: 'Year 9 science: drugs and the nervous system',
+        expiresAt: until,
+      },
+    });
+    expect(granted.statusCode, granted.body).toBe(201);
+    const exemption = granted.json<{ id: string }>();
+    expect(
+      (
+        await w.as('moderator')({
+          method: 'POST',
+          url: `/api/v1/schools/${w.schoolA}/exemptions`,
+          payload: {},
+        })
+      ).statusCode,
+    ).toBe(403);
+    const listed = await w.as('moderator')({ method: 'GET', url: `/api/v1/schools/${w.schoolA}/exemptions` });
+    expect(listed.json<{ items: { id: string; state: string }[] }>().items).toContainEqual(
+      expect.objectContaining({ id: exemption.id, state: 'active' }),
+    );
+
+    const during = await policyOf(w.deviceA.deviceToken, schoolEtag);
+    expect(during.statusCode).toBe(200);
+    expect(
+      during.json<{ policy: { suppressedCategories: unknown[] } }>().policy.suppressedCategories,
+    ).toEqual([
+      { category: 'discrimination', until },
+      { category: 'drugs', until },
+    ]);
+    expect((await policyOf(w.deviceA.deviceToken, String(during.headers['etag']))).statusCode).toBe(304);
+    // School B's machines are untouched.
+    expect(
+      (await policyOf(w.deviceB.deviceToken)).json<{ policy: { suppressedCategories: unknown[] } }>().policy
+        .suppressedCategories,
+    ).toEqual([]);
+
+    expect(
+      (await w.as('dsl')({ method: 'POST', url: `/api/v1/exemptions/${exemption.id}/revoke`, payload: {} }))
+        .statusCode,
+    ).toBe(200);
+    const after = await policyOf(w.deviceA.deviceToken);
+    expect(after.headers['etag']).toBe(schoolEtag);
+    const audit = await w.as('dsl')({ method: 'GET', url: `/api/v1/audit?targetId=${exemption.id}` });
+    expect(audit.json<{ items: { action: string }[] }>().items.map((e) => e.action)).toEqual([
+      'exemption.granted',
+      'exemption.revoked',
+    ]);
+  });
+});

@@ -3,6 +3,7 @@ import { alertRoutes } from './alerts-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { deviceRoutes } from './devices-routes.js';
+import { exemptionRoutes } from './exemptions-routes.js';
 import { incidentRoutes } from './incidents-routes.js';
 import { moderationActionRoutes } from './moderation-actions.js';
 import { moderationQueueRoutes } from './moderation-queue.js';
@@ -45,4 +46,5 @@ export const ROUTE_GROUPS: readonly FastifyPluginAsync[] = [
   deviceRoutes,
   retentionRoutes,
   auditRoutes,
+  exemptionRoutes,
 ];
