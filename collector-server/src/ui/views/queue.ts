@@ -99,7 +99,7 @@ function filterForm(): HTMLFormElement {
         name: 'q',
         type: 'search',
         value: f.q,
-        placeholder: 'Phrase, window title, URL…',
+        placeholder: 'Phrase, title or URL',
         'aria-keyshortcuts': '/',
       }),
     ),
@@ -115,10 +115,20 @@ function filterForm(): HTMLFormElement {
       ...[5, 4, 3, 2].map((n): [string, string] => [String(n), `${SEVERITY_LABELS[n]} and above`]),
     ]),
     select('status', 'Status', Object.entries(STATUS_LABELS)),
-    input('machine', 'Machine', 'text'),
-    input('user', 'User', 'text'),
-    input('from', 'From', 'date'),
-    input('to', 'To', 'date'),
+    // Machine, user and dates are used less: tucked away unless one is set, so more rows fit.
+    h(
+      'details',
+      { class: 'more-filters', open: Boolean(f.machine || f.user || f.from || f.to) },
+      h('summary', null, 'More filters'),
+      h(
+        'div',
+        { class: 'more-filters-body' },
+        input('machine', 'Machine', 'text'),
+        input('user', 'User', 'text'),
+        input('from', 'From', 'date'),
+        input('to', 'To', 'date'),
+      ),
+    ),
     h(
       'div',
       { class: 'filter-buttons' },
