@@ -132,6 +132,15 @@ const MATRIX: Record<string, Kind> = {
     }),
   }),
   'POST /api/v1/retention/run': p('retention.run', { body: () => ({}), collection: true }),
+  'GET /api/v1/schools/:schoolId/lexicon': p('lexicon.view'),
+  'GET /api/v1/schools/:schoolId/lexicon/entries': p('lexicon.view', { query: '?q=kill' }),
+  'PUT /api/v1/schools/:schoolId/lexicon/overrides': p('lexicon.edit', {
+    body: () => ({ added: [{ term: 'zorblax', category: 'bullying', severity: 3 }] }),
+  }),
+  'POST /api/v1/schools/:schoolId/lexicon/try': p('lexicon.view', {
+    body: () => ({ phrase: 'i want to die' }),
+  }),
+  'POST /api/v1/schools/:schoolId/lexicon/publish': p('lexicon.publish', { body: () => ({}) }),
   'GET /api/v1/schools/:schoolId/exemptions': p('exemption.view'),
   'POST /api/v1/schools/:schoolId/exemptions': p('exemption.manage', {
     body: () => ({

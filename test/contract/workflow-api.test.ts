@@ -292,3 +292,76 @@ describe('research exemptions', () => {
     ]);
   });
 });
+
+describe('lexicon administration', () => {
+  it('tries a phrase, adds a term and an exception, publishes, and agents get it by ETag', async () => {
+    const policy = (etag?: string) =>
+      w.h.app.inject({
+        method: 'GET',
+        url: '/api/v1/policy',
+        headers: {
+          authorization: `Bearer ${w.deviceA.deviceToken}`,
+          ...(etag === undefined ? {} : { 'if-none-match': etag }),
+        },
+      });
+    const before = await policy();
+    const etag = String(before.headers['etag']);
+    const url = `/api/v1/schools/${w.schoolA}/lexicon`;
+
+    const tried = await w.as('moderator')({
+      method: 'POST',
+      url: `${url}/try`,
+      payload: { phrase: 'you are such a zorblax' },
+    });
+    expect(tried.json<{ matches: unknown[] }>().matches).toEqual([]);
+    expect(
+      (await w.as('moderator')({ method: 'PUT', url: `${url}/overrides`, payload: {} })).statusCode,
+    ).toBe(403);
+    expect((await w.as('technician')({ method: 'GET', url })).statusCode).toBe(200);
+
+    const bad = await w.as('dsl')({
+      method: 'PUT',
+      url: `${url}/overrides`,
+      payload: { added: [{ term: 'Not Lower', category: 'bullying', severity: 3 }] },
+    });
+    expect(bad.statusCode).toBe(400);
+    const saved = await w.as('dsl')({
+      method: 'PUT',
+      url: `${url}/overrides`,
+      payload: {
+        added: [{ term: 'zorblax', category: 'bullying', severity: 3, note: 'local slang' }],
+        exceptions: [{ phrase: 'zorblax club', note: 'the chess club' }],
+      },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const hit = await w.as('moderator')({
+      method: 'POST',
+      url: `${url}/try`,
+      payload: { phrase: 'you are such a zorblax' },
+    });
+    expect(hit.json<{ matches: { term: string; start: number; end: number }[] }>().matches).toEqual([
+      expect.objectContaining({ term: 'zorblax', category: 'bullying', start: 15, end: 22 }),
+    ]);
+    const club = await w.as('moderator')({
+      method: 'POST',
+      url: `${url}/try`,
+      payload: { phrase: 'see you at zorblax club' },
+    });
+    expect(club.json<{ matches: unknown[] }>().matches).toEqual([]);
+    // Not yet published: agents still get the old lexicon.
+    expect((await policy(etag)).statusCode).toBe(304);
+
+    const published = await w.as('dsl')({ method: 'POST', url: `${url}/publish`, payload: {} });
+    expect(published.statusCode, published.body).toBe(200);
+    const after = await policy(etag);
+    expect(after.statusCode).toBe(200);
+    const lexicon = after.json<{ lexicon: { version: string; entries: { term: string }[] } }>().lexicon;
+    expect(lexicon.version).toBe(published.json<{ version: string }>().version);
+    expect(lexicon.entries.some((e) => e.term === 'zorblax')).toBe(true);
+    const audit = await w.as('dsl')({ method: 'GET', url: `/api/v1/audit?action=lexicon.` });
+    expect(audit.json<{ items: { action: string }[] }>().items.map((e) => e.action)).toEqual([
+      'lexicon.draft.changed',
+      'lexicon.published',
+    ]);
+  });
+});

@@ -5,6 +5,7 @@ import { authRoutes } from './auth-routes.js';
 import { deviceRoutes } from './devices-routes.js';
 import { exemptionRoutes } from './exemptions-routes.js';
 import { incidentRoutes } from './incidents-routes.js';
+import { lexiconRoutes } from './lexicon-routes.js';
 import { moderationActionRoutes } from './moderation-actions.js';
 import { moderationQueueRoutes } from './moderation-queue.js';
 import { moderationUiRoutes } from './moderation-ui.js';
@@ -47,4 +48,5 @@ export const ROUTE_GROUPS: readonly FastifyPluginAsync[] = [
   retentionRoutes,
   auditRoutes,
   exemptionRoutes,
+  lexiconRoutes,
 ];

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
-/** Tables added by migration 0100_workflow (issue 7), joined to the core's with `withTables`. */
+/** Tables added by migrations 0100_workflow and 0101_lexicon_overrides (issue 7), joined to the core's with `withTables`. */
 export interface IncidentsTable {
   id: string;
   school_id: string;
@@ -95,6 +95,13 @@ export interface ExemptionsTable {
   revoked_by: string | null;
 }
 
+export interface LexiconOverridesTable {
+  school_id: string;
+  overrides_json: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
 export interface ReportRunsTable {
   school_id: string;
   period: string;
@@ -114,6 +121,7 @@ export type WorkflowTables = {
   retention_policies: RetentionPoliciesTable;
   exemptions: ExemptionsTable;
   report_runs: ReportRunsTable;
+  lexicon_overrides: LexiconOverridesTable;
 };
 
 export type WorkflowDatabase = Database & WorkflowTables;
