@@ -2,6 +2,7 @@
  * `npm run agent:headless -- --server URL --enrolment-token TOKEN --data-dir DIR`: the whole capture
  * pipeline without Electron, on the current display. Logs are JSON lines on stdout.
  */
+import './adapters/process-tuning.js';
 import { mkdirSync } from 'node:fs';
 import { compileLexicon, loadDefaultLexicon } from '@kestrel/shared/lexicon';
 import { agentVersion } from './adapters/agent-version.js';

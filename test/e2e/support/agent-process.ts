@@ -19,6 +19,8 @@ export interface AgentProcessOptions {
   /** The X display the agent watches. */
   display: string;
   extraArgs?: string[];
+  /** Extra environment variables. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The headless agent (`agent/dist/headless.js`) as a child process, with its JSON-line log parsed. */
@@ -61,7 +63,7 @@ export class AgentProcess {
         options.dataDir,
         ...(options.extraArgs ?? []),
       ],
-      { env: { ...process.env, DISPLAY: options.display } },
+      { env: { ...process.env, ...options.env, DISPLAY: options.display } },
     );
     const agent = new AgentProcess(child);
     await agent.waitForLog('agent started', () => true, 30_000);

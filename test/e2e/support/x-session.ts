@@ -70,11 +70,14 @@ export class XSession {
       server.once('exit', (code) => reject(new Error(`Xvfb exited with ${code}`)));
     });
     const session = new XSession(`:${number}`, server);
+    let wmOutput = '';
     try {
       await waitFor('the X server', () => session.exec('xdpyinfo', []).then(() => true), {
         timeoutMs: 15_000,
       });
-      session.children.push(spawnTracked('openbox', [], { env: session.env }));
+      const wm = spawnTracked('openbox', ['--sm-disable'], { env: session.env });
+      wm.stderr?.on('data', (c: Buffer) => (wmOutput += c.toString()));
+      session.children.push(wm);
       await waitFor(
         'the window manager',
         async () =>
@@ -82,8 +85,11 @@ export class XSession {
         { timeoutMs: 15_000 },
       );
     } catch (error) {
+      const root = await session.exec('xprop', ['-root']).catch((e: unknown) => String(e));
       await session.stop();
-      throw error;
+      throw new Error(
+        `${(error as Error).message}\nroot window properties on ${session.display}:\n${root.slice(0, 1500)}\nopenbox: ${wmOutput.slice(-1000)}`,
+      );
     }
     return session;
   }
@@ -94,11 +100,18 @@ export class XSession {
     return stdout;
   }
 
-  /** Opens an xterm titled `title` that swallows what is typed, and gives it the focus. */
-  async openTerminal(title: string): Promise<XTerminal> {
-    const child = spawnTracked('xterm', ['-T', title, '-e', 'sh', '-c', 'cat > /dev/null'], {
-      env: this.env,
-    });
+  /**
+   * Opens an xterm titled `title` that swallows what is typed, and gives it the focus. `showFile`
+   * fills it with text first (a busy screen for screenshots); `geometry` is xterm's `-geometry`.
+   */
+  async openTerminal(
+    title: string,
+    options: { geometry?: string; showFile?: string } = {},
+  ): Promise<XTerminal> {
+    const script = options.showFile ? 'cat "$1"; cat > /dev/null' : 'cat > /dev/null';
+    const args = ['-T', title, ...(options.geometry ? ['-geometry', options.geometry] : [])];
+    args.push('-e', 'sh', '-c', script, 'sh', ...(options.showFile ? [options.showFile] : []));
+    const child = spawnTracked('xterm', args, { env: this.env });
     this.children.push(child);
     const windowId = await waitFor('the xterm window', async () => {
       const ids = (await this.exec('xdotool', ['search', '--pid', String(child.pid)]).catch(() => ''))

@@ -5,7 +5,8 @@ import { FakeClock, settle } from './fake-clock.js';
 import { FakeCollector } from './fake-collector.js';
 import { FakeHost, MemoryLogger } from './fake-host.js';
 import { FakeKeystrokeSource } from './fake-keystroke-source.js';
-import { testLexicon, type FakeLexicon } from './fake-lexicon.js';
+import type { CompiledLexicon } from '@kestrel/shared/lexicon';
+import { testLexicon } from './fake-lexicon.js';
 import { FakeScreenshotter } from './fake-screenshotter.js';
 import { FakeWindowSource } from './fake-window-source.js';
 import { MemoryQueueStore } from './memory-queue-store.js';
@@ -15,7 +16,7 @@ import { MemoryStateStore } from './memory-state-store.js';
 export function agentWithFakes(
   overrides: Partial<AgentOptions> & {
     queue?: QueueStore;
-    lexicon?: FakeLexicon;
+    lexicon?: CompiledLexicon;
     layout?: KeyboardLayout;
   } = {},
 ) {
