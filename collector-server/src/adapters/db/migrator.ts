@@ -29,6 +29,9 @@ export async function migrateToLatest(connection: Connection): Promise<void> {
   const migrator = new Migrator({
     db: connection.db,
     provider: new FolderMigrationProvider(),
+    // Modules add migrations independently (0010 moderation, 0100 workflow, …): a database that
+    // already ran a higher number must still take a lower one added later, not refuse to start.
+    allowUnorderedMigrations: true,
     ...(connection.schema === undefined ? {} : { migrationTableSchema: connection.schema }),
   });
   const { error, results } = await migrator.migrateToLatest();
