@@ -131,6 +131,7 @@ const MATRIX: Record<string, Kind> = {
       closedIncidentDays: 2555,
     }),
   }),
+  'GET /api/v1/schools/:schoolId/subject-access.zip': p('subject-access.export', { query: '?user=pupil07' }),
   'POST /api/v1/retention/run': p('retention.run', { body: () => ({}), collection: true }),
   'GET /api/v1/schools/:schoolId/lexicon': p('lexicon.view'),
   'GET /api/v1/schools/:schoolId/lexicon/entries': p('lexicon.view', { query: '?q=kill' }),

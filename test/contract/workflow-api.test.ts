@@ -365,3 +365,49 @@ describe('lexicon administration', () => {
     ]);
   });
 });
+
+describe('subject-access export', () => {
+  it('zips one pupil’s captures, screenshots and incidents, withholding illegal images', async () => {
+    const mine = await w.capture(w.deviceA, {
+      user: 'Year10-Kim',
+      category: 'bullying',
+      severity: 3,
+      context: 'kim typed this',
+    });
+    const illegal = await w.capture(w.deviceA, { user: 'year10-kim', category: 'illegal', severity: 5 });
+    await w.capture(w.deviceA, {
+      user: 'someone-else',
+      category: 'bullying',
+      severity: 3,
+      context: 'not kim',
+    });
+    await w.as('dsl')({ method: 'POST', url: `/api/v1/captures/${mine}/incident`, payload: {} });
+    expect(
+      (
+        await w.as('headteacher')({
+          method: 'GET',
+          url: `/api/v1/schools/${w.schoolA}/subject-access.zip?user=year10-kim`,
+        })
+      ).statusCode,
+    ).toBe(403);
+    const res = await w.as('dsl')({
+      method: 'GET',
+      url: `/api/v1/schools/${w.schoolA}/subject-access.zip?user=year10-kim`,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    writeFileSync(join(dir, 'sar.zip'), res.rawPayload);
+    execFileSync('unzip', ['-q', join(dir, 'sar.zip'), '-d', join(dir, 'sar')]);
+    execFileSync('sha256sum', ['-c', '--quiet', 'manifest.sha256'], { cwd: join(dir, 'sar') });
+    const captures = JSON.parse(readFileSync(join(dir, 'sar', 'captures.json'), 'utf8')) as { id: string }[];
+    expect(captures.map((c) => c.id).sort()).toEqual([mine, illegal].sort());
+    const listing = execFileSync('unzip', ['-Z1', join(dir, 'sar.zip')], { encoding: 'utf8' });
+    expect(listing).toContain(`screenshots/${mine}.jpg`);
+    expect(listing).not.toContain(`screenshots/${illegal}`);
+    expect(readFileSync(join(dir, 'sar', 'README.txt'), 'utf8')).toContain(illegal);
+    expect(readFileSync(join(dir, 'sar', 'captures.csv'), 'utf8')).not.toContain('not kim');
+    const incidents = JSON.parse(readFileSync(join(dir, 'sar', 'incidents.json'), 'utf8')) as {
+      subjectUser: string;
+    }[];
+    expect(incidents.map((i) => i.subjectUser)).toEqual(['Year10-Kim']);
+  });
+});

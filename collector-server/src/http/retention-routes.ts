@@ -1,6 +1,10 @@
+import { KestrelError } from '@kestrel/shared/errors';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { subjectAccessSource } from '../adapters/repositories/subject-access.js';
+import { zipFiles } from '../adapters/zip/zip-files.js';
 import { DEFAULT_RETENTION, retentionPolicySchema } from '../domain/retention/retention-policy.js';
+import { buildSubjectAccessPack } from '../domain/retention/subject-access.js';
 import { purgeExpired } from '../domain/retention/retention-purge.js';
 import { parseWith } from './parse.js';
 import { allowedSchools, assertCan, guarded, subjectOf } from './workflow-access.js';
@@ -34,6 +38,38 @@ export const retentionRoutes: FastifyPluginAsync = async (app) => {
     });
     return { ...policy, isDefault: false };
   });
+
+  app.get(
+    '/api/v1/schools/:schoolId/subject-access.zip',
+    guarded('subject-access.export'),
+    async (request, reply) => {
+      const { schoolId } = parseWith(schoolParams, request.params);
+      const { user } = parseWith(z.strictObject({ user: z.string().trim().min(1).max(256) }), request.query);
+      assertCan(request, 'subject-access.export', schoolId);
+      const school = await app.kestrel.storage.schools.get(schoolId);
+      if (school === undefined) throw new KestrelError('NOT_FOUND', 'No such school');
+      const s = workflowServices(app);
+      const files = await buildSubjectAccessPack(
+        {
+          source: subjectAccessSource(app.kestrel.storage.db, {
+            captures: app.kestrel.storage.captures,
+            incidents: s.incidentsRepo,
+            screenshots: app.kestrel.screenshots,
+          }),
+          audit: s.audit,
+          clock: app.kestrel.clock,
+        },
+        subjectOf(request),
+        school,
+        user,
+      );
+      return reply
+        .header('cache-control', 'private, no-store')
+        .header('content-disposition', 'attachment; filename="subject-access.zip"')
+        .type('application/zip')
+        .send(await zipFiles(files, app.kestrel.clock.now()));
+    },
+  );
 
   app.post('/api/v1/retention/run', guarded('retention.run'), async (request) => {
     const s = workflowServices(app);
