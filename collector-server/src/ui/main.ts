@@ -107,10 +107,11 @@ document.addEventListener('keydown', (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
   if (document.querySelector('dialog[open]')) return;
   if (typingInto(e.target)) return;
-  // Enter and Space on a button or checkbox keep their native meaning.
+  // Enter and Space on a control keep their native meaning (a navigation link, a button, a
+  // checkbox, a disclosure); only a queue row's own link is ours to open.
   const onControl =
-    e.target instanceof HTMLButtonElement ||
-    (e.target instanceof HTMLInputElement && e.target.type === 'checkbox');
+    e.target instanceof HTMLElement &&
+    e.target.matches('button, summary, input[type="checkbox"], a[href]:not(a.open)');
   if (onControl && (e.key === 'Enter' || e.key === ' ')) return;
   if (e.key === '?') {
     e.preventDefault();
