@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { captureMetadataSchema, heartbeatRequestSchema, type PolicyResponse } from '@kestrel/shared/protocol';
+import { compileLexicon, loadDefaultLexicon } from '@kestrel/shared/lexicon';
 import { agentWithFakes } from '../ports/fakes/agent-harness.js';
 import { FakeLexicon, KEYS, settle } from '../ports/fakes/index.js';
 
@@ -272,6 +273,36 @@ describe('policy', () => {
     expect(t.agent.status().lexiconVersion).toBe('test-1');
     await t.type('kill myself ');
     expect(t.collector.captures()).toHaveLength(1);
+    await t.agent.stop();
+  });
+});
+
+describe('with the shipped lexicon engine', () => {
+  const shipped = () => compileLexicon(loadDefaultLexicon());
+
+  it('catches evasion typed live and phrases typed with Caps Lock on', async () => {
+    const t = agentWithFakes({ lexicon: shipped() });
+    await t.agent.start();
+    await t.type('gonna k1ll mys3lf lol\n');
+    expect(t.collector.captures()).toMatchObject([
+      { term: 'kill myself', category: 'suicide', context: 'gonna k1ll mys3lf lol' },
+    ]);
+    t.keyboard.capsLock = true;
+    await t.type('WHERE CAN I BUY WEED\n');
+    expect(t.collector.captures()[1]).toMatchObject({ category: 'drugs', context: 'WHERE CAN I BUY WEED' });
+    await t.agent.stop();
+  });
+
+  it('does not match across Enter, and follows backspace', async () => {
+    const t = agentWithFakes({ lexicon: shipped() });
+    await t.agent.start();
+    await t.type('i could kill\nmyself with laughter\n');
+    expect(t.collector.captures()).toHaveLength(0);
+    t.keyboard.type('kill myzz');
+    t.keyboard.press(KEYS.backspace);
+    t.keyboard.press(KEYS.backspace, { repeat: true });
+    await t.type('self\n');
+    expect(t.collector.captures()).toMatchObject([{ term: 'kill myself', context: 'kill myself' }]);
     await t.agent.stop();
   });
 });

@@ -71,9 +71,9 @@ export class FakeKeystrokeSource implements KeystrokeSource {
       }
       const key = keyFor(char, layout);
       if (!key) throw new Error(`cannot type ${JSON.stringify(char)} on ${layout}`);
-      this.press(key.keycode, {
-        shift: key.shift !== this.capsLock && /\p{L}/u.test(char) ? true : key.shift,
-      });
+      // With Caps Lock on, a capital letter needs no Shift (and Shift gives a small one).
+      const letter = /\p{L}/u.test(char);
+      this.press(key.keycode, { shift: letter ? key.shift !== this.capsLock : key.shift });
     }
   }
 }
