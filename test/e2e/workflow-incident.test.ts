@@ -266,6 +266,44 @@ describe('safeguarding workflow in Chromium', () => {
     await gov.close();
   });
 
+  it('lets the DSL try a phrase, add a term and grant a research exemption', async () => {
+    const page = await newPage();
+    await signIn(page, must(users['dsl']), 'Moderation queue');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Lexicon' }).click();
+    await page.getByRole('heading', { name: 'Lexicon', exact: true }).waitFor();
+    await page.getByLabel('Phrase', { exact: true }).fill('you are such a zorblax');
+    await page.getByRole('button', { name: 'Try', exact: true }).click();
+    await page.getByText('No match: this phrase would not be captured.').waitFor();
+    await page.getByLabel('Term', { exact: true }).fill('zorblax');
+    await page.getByLabel('Category', { exact: true }).selectOption('bullying');
+    await page.getByRole('button', { name: 'Add term' }).click();
+    await page.getByText('Added: zorblax (Bullying, 3)').waitFor();
+    await page.getByLabel('Phrase', { exact: true }).fill('you are such a zorblax');
+    await page.getByRole('button', { name: 'Try', exact: true }).click();
+    await page.getByText('matches “zorblax”: Bullying, severity 3').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'workflow-lexicon.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Publish to agents' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Published / })
+      .waitFor();
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Exemptions' }).click();
+    await page.getByRole('heading', { name: 'Research exemptions' }).waitFor();
+    await page.getByLabel('Drugs').check();
+    await page.getByLabel('Machines (hostname pattern, * for any characters)').fill('ICT-SUITE-*');
+    await page
+      .getByLabel('Until (at most eight weeks)')
+      .fill(new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10));
+    await page
+      .getByLabel('Reason (recorded in the audit log)')
+      .fill('Year 9 science: drugs and the nervous system');
+    await page.getByRole('button', { name: 'Grant exemption' }).click();
+    await page.getByRole('cell', { name: 'Year 9 science: drugs and the nervous system' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'workflow-exemptions.png'), fullPage: true });
+    await page.close();
+  });
+
   it('shows the technician stale devices first', async () => {
     const page = await newPage();
     await signIn(page, must(users['technician']), 'Devices');

@@ -2,6 +2,7 @@
 import { renderAlerts, renderAudit, renderDevices } from './admin-pages.js';
 import { renderDashboard, renderReports } from './dashboard.js';
 import { renderIncident, renderIncidents } from './incidents.js';
+import { renderDataProtection, renderExemptions, renderLexicon } from './lexicon-pages.js';
 import { mayAnywhere, workflow } from './session.js';
 
 /** Renders a workflow page for `path` and answers true, or answers false (not a workflow page). */
@@ -25,6 +26,12 @@ export function renderWorkflowRoute(main: HTMLElement, path: string, query: URLS
       return titled('Devices', () => renderDevices(main, query));
     case '/audit':
       return titled('Audit log', () => renderAudit(main, query));
+    case '/lexicon':
+      return titled('Lexicon', () => renderLexicon(main, query));
+    case '/exemptions':
+      return titled('Research exemptions', () => renderExemptions(main, query));
+    case '/data-protection':
+      return titled('Data protection', () => renderDataProtection(main, query));
     case '/alerts':
       return titled('Alerts', () => renderAlerts(main));
     default:

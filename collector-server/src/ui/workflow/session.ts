@@ -49,6 +49,11 @@ export function workflowLinks(): { href: string; label: string }[] {
   if (mayAnywhere('incident.list')) links.push({ href: '#/incidents', label: 'Incidents' });
   if (mayAnywhere('report.aggregate')) links.push({ href: '#/reports', label: 'Reports' });
   if (mayAnywhere('device.list')) links.push({ href: '#/devices', label: 'Devices' });
+  if (mayAnywhere('lexicon.view')) links.push({ href: '#/lexicon', label: 'Lexicon' });
+  if (mayAnywhere('exemption.view')) links.push({ href: '#/exemptions', label: 'Exemptions' });
+  if (mayAnywhere('retention.configure') || mayAnywhere('subject-access.export')) {
+    links.push({ href: '#/data-protection', label: 'Data protection' });
+  }
   if (mayAnywhere('audit.view')) links.push({ href: '#/audit', label: 'Audit log' });
   if (mayAnywhere('alert.preferences')) links.push({ href: '#/alerts', label: 'Alerts' });
   return links;
