@@ -272,6 +272,17 @@ export async function run(): Promise<void> {
   const config = testConfig(DIR);
   const storage = await openStorage(config.database);
   const app = await buildApp(config, { storage });
+  // Time inside the server (Fastify's own clock, request received to answer sent), per route.
+  const serverMs = new Map<string, number[]>();
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? '';
+    serverMs.set(route, [...(serverMs.get(route) ?? []), reply.elapsedTime]);
+  });
+  const serverTimes = (route: string) => {
+    const all = serverMs.get(route) ?? [];
+    serverMs.set(route, []);
+    return all;
+  };
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -304,6 +315,7 @@ export async function run(): Promise<void> {
     for (const s of sessions) {
       // Warm-up: caches and prepared statements, as a moderator's first click would.
       for (let i = 0; i < 10; i++) await get(s.cookie, '/api/v1/queue?limit=50');
+      serverTimes('/api/v1/queue');
       const first: number[] = [];
       const deep: number[] = [];
       const filtered: number[] = [];
@@ -326,6 +338,7 @@ export async function run(): Promise<void> {
       summary(`queue, pages 2–5 by cursor (${s.email})`, deep);
       summary(`queue, category filter (${s.email})`, filtered);
       summary(`queue, all of the above (${s.email})`, [...first, ...deep, ...filtered], cpuNow() - cpu0);
+      summary(`  in the server (${s.email})`, serverTimes('/api/v1/queue'));
     }
 
     // Triage: one capture at a time, as a moderator pressing r down the queue.
@@ -337,6 +350,7 @@ export async function run(): Promise<void> {
     const ids = page.items.map((r) => r.capture.id);
     const acted: number[] = [];
     const undone: { actionId: string }[] = [];
+    serverTimes('/api/v1/moderation/actions');
     const cpu0 = cpuNow();
     for (const id of ids.slice(0, SAMPLES)) {
       const r = await timed('/api/v1/moderation/actions', {
@@ -348,6 +362,7 @@ export async function run(): Promise<void> {
       undone.push(JSON.parse(r.body) as { actionId: string });
     }
     summary('triage action (review one capture)', acted, cpuNow() - cpu0);
+    summary('  in the server', serverTimes('/api/v1/moderation/actions'));
     // Put the data set back as it was, so the next run measures the same queue.
     for (const a of undone) {
       await fetch(`${base}/api/v1/moderation/actions/${a.actionId}/undo`, {
