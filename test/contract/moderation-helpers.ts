@@ -35,11 +35,7 @@ export interface Session {
   cookie: string;
   csrf: string;
   /** app.inject with the cookie and the CSRF header. */
-  call(
-    method: InjectOptions['method'],
-    url: string,
-    payload?: unknown,
-  ): Promise<LightMyRequestResponse>;
+  call(method: InjectOptions['method'], url: string, payload?: unknown): Promise<LightMyRequestResponse>;
 }
 
 const lastStep = new Map<string, number>();
