@@ -2,7 +2,7 @@
  * Acceptance: the agent HTTP API, version 1 (CONTRACTS.md), against a started collector, over
  * real HTTP, with a plain client (fetch, FormData) as any agent implementation would use.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { heartbeatRequestSchema } from '@kestrel/shared/protocol';
 import sharp from 'sharp';
@@ -22,6 +22,7 @@ afterAll(cleanUp);
 const ADMIN = { email: 'dsl@school.example', password: 'acceptance admin password' };
 const ENROLMENT_TOKEN = 'acceptance-enrolment-token-0001';
 
+const MAX_BYTES = 200_000;
 let collector: Collector;
 let agent: Client;
 let staff: Client;
@@ -31,6 +32,7 @@ beforeAll(async () => {
   collector = await startCollector({
     // Dozens of captures from one device in seconds: lift the per-device rate limit.
     DEVICE_CAPTURES_PER_MINUTE: '100000',
+    SCREENSHOT_MAX_BYTES: String(MAX_BYTES),
     LOG_LEVEL: 'warn',
     BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
@@ -201,6 +203,24 @@ describe('agent API v1', () => {
     expect(whole.status, whole.text).toBe(201);
   });
 
+  it('POST /api/v1/captures accepts every ISO 8601 offset form and the window-title source', async () => {
+    const jpeg = await image('jpeg');
+    for (const overrides of [
+      { capturedAt: '2026-11-23T10:15:00Z' },
+      { capturedAt: '2026-11-23T10:15:00.123-05:00' },
+      { capturedAt: '2026-06-01T23:59:59+01:00', source: 'window-title' },
+      {
+        machine: 'SALLE-ÉLÈVE-03',
+        user: 'zoë.o’brien',
+        context: 'emoji 😀 and ünïcödé',
+        windowTitle: '日本語 — Notepad',
+      },
+    ]) {
+      const a = await agent.postCapture(device.deviceToken, captureMetadata(overrides), jpeg);
+      expect(a.status, `${JSON.stringify(overrides)}: ${a.text}`).toBe(201);
+    }
+  });
+
   it('POST /api/v1/captures accepts metadata without the optional url', async () => {
     const meta = captureMetadata();
     delete meta['url'];
@@ -284,6 +304,12 @@ describe('agent API v1', () => {
     }
     const auth = await agent.postCapture('not-a-device-token', captureMetadata(), jpeg);
     expect(auth.status).toBe(401);
+    // Larger than SCREENSHOT_MAX_BYTES (set low for this collector): refused as an error too.
+    const big = await sharp(randomBytes(400 * 300 * 3), { raw: { width: 400, height: 300, channels: 3 } })
+      .png()
+      .toBuffer();
+    expect(big.length).toBeGreaterThan(MAX_BYTES);
+    expectError(await agent.postCapture(device.deviceToken, captureMetadata(), big, 'image/png'), 'client');
     expect((await agent.request('GET', '/healthz')).status).toBe(200);
     expect((await allCaptures()).length).toBe(before.length);
     expect(collector.proc.running).toBe(true);
@@ -336,6 +362,12 @@ describe('agent API v1', () => {
     expect(a.body).toEqual(
       expect.objectContaining({ lexicon: expect.anything(), policy: expect.anything() }),
     );
+    // The lexicon is a lexicon file (docs/lexicon.md), with entries to match.
+    const lexicon = (a.body as { lexicon: { format?: string; version?: string; entries?: unknown[] } })
+      .lexicon;
+    expect(lexicon.format).toBe('kestrel-lexicon');
+    expect(lexicon.version).toEqual(expect.any(String));
+    expect(lexicon.entries?.length).toBeGreaterThan(0);
     const etag = a.headers.get('etag');
     expect(etag).toMatch(/^(W\/)?".+"$/);
     const b = await agent.request('GET', '/api/v1/policy', {

@@ -78,7 +78,8 @@ beforeAll(async () => {
       machine: i % 2 === 0 ? 'LAB2-PC01' : 'LAB2-PC02',
       // Distinct phrases and times: nothing here should be grouped away.
       term: `acceptance term ${i}`,
-      context: `context with <b>markup</b> & "quotes" number ${i}`,
+      context: `context with <b>markup</b> & "quotes" 😀 ünï number ${i}`,
+      windowTitle: `مرحبا — 日本語 — window ${i}`,
       capturedAt: `2026-11-2${i % 3}T${String(10 + (i % 10)).padStart(2, '0')}:${String(i).padStart(2, '0')}:00+01:00`,
       severity: (i % 5) + 1,
       ...(i % 4 === 0 ? { url: undefined } : {}),

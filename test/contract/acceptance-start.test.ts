@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -208,6 +208,46 @@ describe('npm start', () => {
         expect(r.stderr).not.toContain(env['BOOTSTRAP_ADMIN_PASSWORD']);
     }
   }, 120_000);
+});
+
+describe('npm start when the machine is not ready', () => {
+  it('a port already in use: non-zero exit and a message naming it, no hang', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const r = await run(process.execPath, [MAIN], {
+        cleanEnv: true,
+        env: { DATA_DIR: await tempDir('busy'), PORT: String(port), LOG_LEVEL: 'warn' },
+        timeoutMs: 60_000,
+      });
+      expect(r.signal, `${r.stdout}${r.stderr}`).toBeNull();
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(String(port));
+      expect(r.stderr).toMatch(/in use|EADDRINUSE/i);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 90_000);
+
+  it('an unreachable PostgreSQL: non-zero exit and the connection error, no hang', async () => {
+    const port = await freePort();
+    const r = await run(process.execPath, [MAIN], {
+      cleanEnv: true,
+      env: {
+        DATA_DIR: await tempDir('pg-down'),
+        PORT: String(await freePort()),
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/kestrel`,
+        LOG_LEVEL: 'warn',
+      },
+      timeoutMs: 60_000,
+    });
+    expect(r.signal, `${r.stdout}${r.stderr}`).toBeNull();
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/ECONNREFUSED|connect/i);
+    expect(r.stdout).not.toMatch(/listening/);
+  }, 90_000);
 });
 
 async function portIsFree(port: number): Promise<boolean> {

@@ -118,8 +118,11 @@ async function expectNamedControls(page: Page, where: string): Promise<string> {
     if (!(await control.isVisible())) continue;
     const own = await control.ariaSnapshot();
     const first = own.split('\n')[0] ?? '';
-    // `- button "Sign in"`, `- textbox "Email"`, `- link "Queue"`: a role and a quoted (or pattern) name.
-    if (!/^- [a-z]+ (?:"[^"]*\S[^"]*"|\/.+\/)/.test(first)) {
+    // `- button "Sign in"`, `- textbox "Email"`, `- link "Queue"`: a role and a quoted (or pattern)
+    // name; YAML quotes the whole entry when the name holds a colon: `- 'spinbutton "Days (blank: keep)"'`.
+    let entry = first.replace(/^- /, '');
+    if (entry.startsWith("'")) entry = entry.slice(1, entry.lastIndexOf("'")).replace(/''/g, "'");
+    if (!/^[a-z]+ (?:"[^"]*\S[^"]*"|\/.+\/)/.test(entry)) {
       unnamed.push(`${first || '(no role)'}  ${await control.evaluate((e) => e.outerHTML.slice(0, 160))}`);
     }
   }
@@ -128,7 +131,7 @@ async function expectNamedControls(page: Page, where: string): Promise<string> {
 }
 
 describe('web UI in a browser', () => {
-  it('sign-in, two-factor set-up, queue and capture pages: headings, and every control named', async () => {
+  it('sign-in, two-factor set-up, queue, capture and every page in the navigation: headings, every control named', async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} (Debian "chromium")`).toBe(true);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -184,6 +187,31 @@ describe('web UI in a browser', () => {
       .first()
       .waitFor();
     await expectNamedControls(page, 'capture');
+
+    // Every page the navigation offers.
+    const nav = page.getByRole('navigation').first();
+    const links = nav.getByRole('link');
+    const targets: { name: string; href: string }[] = [];
+    for (let i = 0; i < (await links.count()); i++) {
+      const link = links.nth(i);
+      const href = await link.getAttribute('href');
+      if (href !== null && !/^https?:/.test(href))
+        targets.push({ name: (await link.innerText()).trim(), href });
+    }
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) {
+      await page
+        .getByRole('navigation')
+        .first()
+        .getByRole('link', { name: target.name, exact: true })
+        .first()
+        .click();
+      await page.waitForFunction((h) => location.href.endsWith(h) || location.hash === h, target.href);
+      await page.getByRole('heading').first().waitFor();
+      // Let the view finish loading its data before judging it.
+      await page.waitForLoadState('networkidle');
+      await expectNamedControls(page, `page "${target.name}" (${target.href})`);
+    }
 
     expect(violations).toEqual([]);
     await context.close();
