@@ -15,6 +15,9 @@ export const THUMBNAIL_WIDTH = 320;
 // One libvips thread per image: uploads arrive many at a time, so parallelism comes from decoding
 // several images at once rather than splitting one image across threads (measured faster here).
 sharp.concurrency(1);
+// Every upload is a new image, decoded once: libvips' operation cache would only hold memory
+// (up to 50 MB by default) without ever hitting.
+sharp.cache(false);
 
 /** Bounds concurrent work: beyond the cores it only adds memory (decoded pixels) and latency. */
 class Gate {
