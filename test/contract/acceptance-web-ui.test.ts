@@ -15,7 +15,7 @@ import {
   parseFirstRun,
   startCollector,
 } from './support/collector.js';
-import { cleanUp } from './support/processes.js';
+import { cleanUp, eventually } from './support/processes.js';
 import { currentStep, totpCode } from './support/totp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -206,7 +206,9 @@ describe('web UI in a browser', () => {
         .getByRole('link', { name: target.name, exact: true })
         .first()
         .click();
-      await page.waitForFunction((h) => location.href.endsWith(h) || location.hash === h, target.href);
+      await eventually(`navigation to ${target.href}`, 15_000, async () =>
+        page.url().endsWith(target.href) ? true : undefined,
+      );
       await page.getByRole('heading').first().waitFor();
       // Let the view finish loading its data before judging it.
       await page.waitForLoadState('networkidle');
