@@ -90,6 +90,11 @@ describe('incident referral pack', () => {
     expect(text).toContain('Żółć <script>alert(1)</script>');
     expect(text).not.toContain('forbidden-term-xyz');
     expect(text).not.toContain('context-should-not-appear');
+    // The pages as a person sees them (kept for the docs on request).
+    execFileSync('pdftoppm', ['-png', '-r', '60', join(out, 'incident.pdf'), join(dir, 'page')]);
+    if (process.env['KESTREL_DOCS_SCREENSHOTS'] === '1') {
+      writeFileSync('docs/img/workflow-incident-pdf.png', readFileSync(join(dir, 'page-1.png')));
+    }
     // Exactly one image drawn: the visible capture's, never the illegal one.
     const images = execFileSync('pdfimages', ['-list', join(out, 'incident.pdf')], { encoding: 'utf8' });
     const rows = images.trim().split('\n').slice(2);
