@@ -316,5 +316,30 @@ describe('staff API', () => {
     expect(after.items.every((i) => i.status === 'unreviewed')).toBe(true);
     const dismissed = await page(t, `status=dismissed&limit=200`);
     expect(dismissed.items.map((i) => [i.id, i.status])).toEqual([[target?.id, 'dismissed']]);
+
+    // Illegal content: "save all evidence but do not view". Its screenshotUrl answers an error until
+    // a member of staff records why they reveal it, then the image.
+    const jpeg = await sharp({ create: { width: 24, height: 24, channels: 3, background: '#900' } })
+      .jpeg()
+      .toBuffer();
+    const meta = captureMetadata({ category: 'illegal', severity: 5, term: 'acceptance illegal term' });
+    const posted = await agent.postCapture(devices[0]?.deviceToken ?? '', meta, jpeg);
+    expect(posted.status, posted.text).toBe(201);
+    const listed = (await page(t, 'status=unreviewed&limit=200')).items.find(
+      (i) => i.captureId === meta['captureId'],
+    );
+    expect(listed?.screenshotUrl).toMatch(/^\/api\/v1\//);
+    const hidden = await t.request('GET', listed?.screenshotUrl ?? '');
+    expectError(hidden, 403);
+    const reveal = await t.request('POST', `/api/v1/captures/${listed?.id}/reveal`, {
+      json: { reason: 'Acceptance test: checking the evidence is stored' },
+      headers: { 'x-csrf-token': String((context.body as { csrfToken?: string }).csrfToken) },
+    });
+    expect(reveal.status, reveal.text).toBe(200);
+    const shown = await fetch(`${collector.url}${listed?.screenshotUrl}`, {
+      headers: { cookie: t.cookie ?? '' },
+    });
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get('content-type') ?? '').toMatch(/^image\//);
   });
 });
