@@ -155,7 +155,8 @@ describe('safeguarding workflow in Chromium', () => {
     return page;
   }
 
-  let lastStep = 0;
+  // The server refuses a replayed step per user, so each user moves forward through the window.
+  const lastStep = new Map<string, number>();
   async function signIn(page: Page, user: StaffUser, landing: RegExp | string): Promise<void> {
     await page.goto(base);
     await page.getByRole('heading', { name: 'Sign in to Kestrel' }).waitFor();
@@ -165,8 +166,8 @@ describe('safeguarding workflow in Chromium', () => {
     if (user.secret !== null) {
       const code = page.getByLabel('Two-factor code');
       await code.waitFor();
-      const step = Math.max(totpStep(Date.now()) - 1, lastStep + 1);
-      lastStep = step;
+      const step = Math.max(totpStep(Date.now()) - 1, (lastStep.get(user.id) ?? -Infinity) + 1);
+      lastStep.set(user.id, step);
       await code.fill(totpCode(user.secret, step * 30_000));
       await page.keyboard.press('Enter');
     }
