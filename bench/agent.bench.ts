@@ -5,7 +5,8 @@
  *    real default lexicon, fed key down/up events; its peer is the lexicon stream alone fed the
  *    same characters (the ratio is the pipeline's own overhead).
  * 2. Match-to-queued latency, in process: one match at a time through the durable fs queue, with
- *    a fake screenshotter and with the real one (screenshot-desktop + sharp) on an Xvfb display.
+ *    a fake screenshotter and with each real one (screenshot-desktop + sharp, and the X11 adapter,
+ *    ImageMagick import alone) on an Xvfb display showing a screen full of text.
  * 3. The headless agent as a process on Xvfb + openbox with the real collector: CPU (its own and
  *    its helper processes', from /proc/<pid>/stat) and RSS (/proc/<pid>/status) idle for 60 s and
  *    under steady xdotool typing for ~30 s, with the match-to-queued latency of the captures that
@@ -21,6 +22,7 @@ import { join } from 'node:path';
 import { compileLexicon, loadDefaultLexicon } from '@kestrel/shared/lexicon';
 import { DesktopScreenshotter } from '../agent/src/adapters/desktop-screenshotter.js';
 import { FsQueueStore } from '../agent/src/adapters/fs-queue-store.js';
+import { X11ImportScreenshotter } from '../agent/src/adapters/x11-import-screenshotter.js';
 import { agentWithFakes } from '../agent/src/ports/fakes/agent-harness.js';
 import { FakeKeystrokeSource } from '../agent/src/ports/fakes/fake-keystroke-source.js';
 import type { InputEvent } from '../agent/src/ports/keystroke-source.js';
@@ -174,14 +176,18 @@ async function latencyInProcess(screenshotter: Screenshotter | undefined, rounds
 async function inProcessLatency(display: string): Promise<void> {
   const fake = await latencyInProcess(undefined);
   process.env['DISPLAY'] = display;
-  const real = await latencyInProcess(new DesktopScreenshotter());
-  const line = (what: string, l: number[]) =>
+  const desktop = await latencyInProcess(new DesktopScreenshotter());
+  const x11 = await latencyInProcess(new X11ImportScreenshotter());
+  const line = (what: string, r: { latencies: number[]; maxKb: number }) =>
     console.log(
-      `match-to-queued in process, ${what}: p50 ${fmt(percentile(l, 50))} ms, p95 ${fmt(percentile(l, 95))} ms`,
+      `match-to-queued in process, ${what}: p50 ${fmt(percentile(r.latencies, 50))} ms, p95 ${fmt(percentile(r.latencies, 95))} ms` +
+        (Number.isFinite(r.maxKb) ? `, screenshots at most ${fmt(r.maxKb)} KB` : ''),
     );
-  line('fake screenshotter', fake.latencies);
-  line('real screenshotter (1920×1080 Xvfb)', real.latencies);
-  console.log(`screenshot size, 1920×1080 JPEG: at most ${fmt(real.maxKb)} KB`);
+  line('fake screenshotter', fake);
+  line('screenshot-desktop + sharp (busy 1920×1080 Xvfb screen)', desktop);
+  line('ImageMagick import alone (the X11 adapter)', x11);
+  const rss = process.memoryUsage().rss / 1024 / 1024;
+  console.log(`  (bench process RSS after both: ${fmt(rss)} MB)`);
 }
 
 interface HeadlessRun {

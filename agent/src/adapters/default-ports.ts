@@ -10,6 +10,7 @@ import { OsHostInfo } from './os-host-info.js';
 import { SystemClock } from './system-clock.js';
 import { UiohookKeystrokeSource } from './uiohook-keystroke-source.js';
 import { probeX11Display, readX11CapsLock } from './x11-display.js';
+import { X11ImportScreenshotter } from './x11-import-screenshotter.js';
 import { X11WindowSource } from './x11-window-source.js';
 
 export interface DefaultPortsOptions {
@@ -34,7 +35,9 @@ export function createDefaultPorts(options: DefaultPortsOptions): AgentPorts {
     }),
     // active-win on X11 spawns three processes a poll; xprop's spy mode costs nothing at rest.
     windows: x11 ? new X11WindowSource() : new ActiveWinWindowSource(),
-    screenshotter: new DesktopScreenshotter(),
+    // On X11 ImageMagick grabs, scales and compresses in its own process: faster, and no image
+    // is ever decoded in the agent, whose memory stays flat.
+    screenshotter: x11 ? new X11ImportScreenshotter() : new DesktopScreenshotter(),
     queue: new FsQueueStore({ dir: join(options.dataDir, 'queue'), now: () => clock.now() }),
     collector: new AxiosCollectorClient({
       server: options.server,

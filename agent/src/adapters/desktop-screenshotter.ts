@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import type { SourceHealth } from '@kestrel/shared/protocol';
+import type SharpType from 'sharp';
 import type { Screenshot, Screenshotter } from '../ports/screenshotter.js';
 
 export interface CompressOptions {
@@ -10,6 +10,21 @@ export interface CompressOptions {
 }
 
 type GrabAll = () => Promise<Buffer[]>;
+type Sharp = typeof SharpType;
+
+let sharpModule: Sharp | undefined;
+
+/** Loaded on first use: libvips is large, and an agent that never takes a picture need not map it. */
+async function loadSharp(): Promise<Sharp> {
+  if (sharpModule) return sharpModule;
+  const loaded = (await import('sharp')).default;
+  // One picture now and then: libvips' operation cache and thread pool would only hold memory
+  // (tens of MB of RSS) on a pupil's machine for no gain.
+  loaded.cache(false);
+  loaded.concurrency(1);
+  sharpModule = loaded;
+  return loaded;
+}
 
 // Tried in order until the picture fits the budget: quality first, then size (a screen of
 // photographs or noise can need both). The last step is sent whatever its size.
@@ -27,10 +42,11 @@ export async function compressScreenshot(
   options: CompressOptions = {},
 ): Promise<Screenshot> {
   if (displays.length === 0) throw new Error('no display to capture');
+  const sharp = await loadSharp();
   const maxWidth = options.maxWidth ?? 1920;
   const maxBytes = options.maxBytes ?? 300 * 1024;
   let input: Buffer;
-  let raw: Parameters<typeof sharp>[1];
+  let raw: Parameters<Sharp>[1];
   if (displays.length === 1 && displays[0]) {
     input = displays[0];
   } else {
@@ -75,12 +91,7 @@ export class DesktopScreenshotter implements Screenshotter {
   private state: SourceHealth = { state: 'ok' };
   private grabAll: GrabAll | undefined;
 
-  constructor(private readonly options: CompressOptions = {}) {
-    // One picture now and then: libvips' operation cache and thread pool would only hold memory
-    // (tens of MB of RSS) on a pupil's machine for no gain.
-    sharp.cache(false);
-    sharp.concurrency(1);
-  }
+  constructor(private readonly options: CompressOptions = {}) {}
 
   async capture(): Promise<Screenshot> {
     try {
