@@ -166,7 +166,8 @@ describe('safeguarding workflow in Chromium', () => {
     if (user.secret !== null) {
       const code = page.getByLabel('Two-factor code');
       await code.waitFor();
-      const step = Math.max(totpStep(Date.now()) - 1, (lastStep.get(user.id) ?? -Infinity) + 1);
+      // The current step, not the one before: a step boundary passing mid-sign-in must not expire it.
+      const step = Math.max(totpStep(Date.now()), (lastStep.get(user.id) ?? -Infinity) + 1);
       lastStep.set(user.id, step);
       await code.fill(totpCode(user.secret, step * 30_000));
       await page.keyboard.press('Enter');
