@@ -258,6 +258,13 @@ describe('safeguarding workflow in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'workflow-dashboard.png'), fullPage: true });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
     await page.getByRole('link', { name: 'Full report (PDF)' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByText(/^Hash chain intact: \d+ events verified\.$/).waitFor();
+    await page.getByLabel('Action starts with').fill('incident.');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('cell', { name: 'incident.closed' }).waitFor();
+    expect(await page.getByRole('cell', { name: 'dashboard.viewed' }).count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'workflow-audit.png'), fullPage: true });
     await page.close();
 
     const gov = await newPage();
