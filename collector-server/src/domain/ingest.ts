@@ -6,6 +6,7 @@ import type { Device } from '../ports/devices-repository.js';
 import type { ImageProcessor } from '../ports/image-processor.js';
 import type { ScreenshotStore } from '../ports/screenshot-store.js';
 import type { Storage } from '../ports/storage.js';
+import { LAST_SEEN_RESOLUTION_MS } from './heartbeat.js';
 
 export interface IngestDeps {
   storage: Storage;
@@ -61,10 +62,11 @@ export async function ingestCapture(
     reviewedBy: null,
     reviewedAt: null,
   };
-  // A concurrent resend may win the race here; the unique constraint makes the loser answer its id.
-  return deps.storage.transaction(async (repos) => {
-    const result = await repos.captures.insertOnce(capture);
-    if (result.created) await repos.devices.touch(device.id, now);
-    return result;
-  });
+  // One statement, so one transaction: the row commits whole or not at all. A concurrent resend may
+  // win the race here; the unique constraint makes the loser answer the winner's id.
+  const result = await deps.storage.captures.insertOnce(capture);
+  const stale =
+    device.lastSeenAt === null || Date.parse(now) - Date.parse(device.lastSeenAt) >= LAST_SEEN_RESOLUTION_MS;
+  if (result.created && stale) await deps.storage.devices.touch(device.id, now);
+  return result;
 }

@@ -1,6 +1,7 @@
 import type { CaptureSource, Category, ScreenshotMediaType } from '@kestrel/shared/protocol';
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Capture, CaptureStatus, CapturesRepository } from '../../ports/captures-repository.js';
+import { prepared } from '../db/prepared.js';
 import type { CapturesTable, Database } from '../db/schema.js';
 
 export function toCapture(r: Selectable<CapturesTable>): Capture {
@@ -35,54 +36,66 @@ export function toCapture(r: Selectable<CapturesTable>): Capture {
   };
 }
 
+/** A capture as its table row (every column, in a fixed order). */
+function toRow(c: Capture): Record<CaptureColumn, string | number | null> {
+  return {
+    id: c.id,
+    school_id: c.schoolId,
+    device_id: c.deviceId,
+    capture_id: c.captureId,
+    captured_at: c.capturedAt,
+    captured_at_utc: c.capturedAtUtc,
+    machine: c.machine,
+    os_user: c.user,
+    source: c.source,
+    category: c.category,
+    severity: c.severity,
+    term: c.term,
+    context: c.context,
+    window_title: c.windowTitle,
+    application: c.application,
+    url: c.url ?? null,
+    screenshot_sha256: c.screenshotSha256,
+    screenshot_media_type: c.screenshotMediaType,
+    screenshot_bytes: c.screenshotBytes,
+    width: c.width,
+    height: c.height,
+    thumbnail_sha256: c.thumbnailSha256,
+    thumbnail_media_type: c.thumbnailMediaType,
+    status: c.status,
+    received_at: c.receivedAt,
+    reviewed_by: c.reviewedBy,
+    reviewed_at: c.reviewedAt,
+  };
+}
+
+type CaptureColumn = keyof CapturesTable & string;
+
 export function capturesRepository(db: Kysely<Database>): CapturesRepository {
+  // Ingest runs these for every upload: compiled once (see prepared.ts).
+  const byDeviceCaptureId = prepared<'deviceId' | 'captureId', { id: string }>(db, (p) =>
+    db
+      .selectFrom('captures')
+      .select('id')
+      .where('device_id', '=', p('deviceId'))
+      .where('capture_id', '=', p('captureId')),
+  );
+  const insert = prepared<CaptureColumn, { id: string }>(db, (p) => {
+    const columns = Object.keys(toRow({} as Capture)) as CaptureColumn[];
+    const values = Object.fromEntries(columns.map((c) => [c, p(c)])) as unknown as Insertable<CapturesTable>;
+    return db
+      .insertInto('captures')
+      .values(values)
+      .onConflict((oc) => oc.columns(['device_id', 'capture_id']).doNothing())
+      .returning('id');
+  });
   const findByDeviceCaptureId = async (deviceId: string, captureId: string) =>
-    (
-      await db
-        .selectFrom('captures')
-        .select('id')
-        .where('device_id', '=', deviceId)
-        .where('capture_id', '=', captureId)
-        .executeTakeFirst()
-    )?.id;
+    (await byDeviceCaptureId({ deviceId, captureId })).rows[0]?.id;
 
   return {
     findByDeviceCaptureId,
     async insertOnce(c) {
-      const inserted = await db
-        .insertInto('captures')
-        .values({
-          id: c.id,
-          school_id: c.schoolId,
-          device_id: c.deviceId,
-          capture_id: c.captureId,
-          captured_at: c.capturedAt,
-          captured_at_utc: c.capturedAtUtc,
-          machine: c.machine,
-          os_user: c.user,
-          source: c.source,
-          category: c.category,
-          severity: c.severity,
-          term: c.term,
-          context: c.context,
-          window_title: c.windowTitle,
-          application: c.application,
-          url: c.url ?? null,
-          screenshot_sha256: c.screenshotSha256,
-          screenshot_media_type: c.screenshotMediaType,
-          screenshot_bytes: c.screenshotBytes,
-          width: c.width,
-          height: c.height,
-          thumbnail_sha256: c.thumbnailSha256,
-          thumbnail_media_type: c.thumbnailMediaType,
-          status: c.status,
-          received_at: c.receivedAt,
-          reviewed_by: c.reviewedBy,
-          reviewed_at: c.reviewedAt,
-        })
-        .onConflict((oc) => oc.columns(['device_id', 'capture_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
+      const inserted = (await insert(toRow(c))).rows[0];
       if (inserted !== undefined) return { id: inserted.id, created: true };
       const existing = await findByDeviceCaptureId(c.deviceId, c.captureId);
       if (existing === undefined) throw new Error('capture conflict without an existing row');
