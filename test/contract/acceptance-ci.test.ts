@@ -29,8 +29,11 @@ function aptPackages(): Set<string> {
   return out;
 }
 
-/** Which Debian package provides a program or file that tests use. */
-const PROVIDER: Record<string, string> = {
+/**
+ * Which Debian package provides a program or file that tests use (or, as a list, any of several
+ * packages that bring it in).
+ */
+const PROVIDER: Record<string, string | string[]> = {
   chromium: 'chromium',
   '/usr/bin/chromium': 'chromium',
   Xvfb: 'xvfb',
@@ -57,6 +60,9 @@ const PROVIDER: Record<string, string> = {
   'fonts/truetype/dejavu': 'fonts-dejavu-core',
   git: 'git',
   python3: 'python3',
+  // ca-certificates depends on openssl.
+  openssl: ['openssl', 'ca-certificates'],
+  curl: 'curl',
 };
 
 /** Always there on Debian (Essential: yes, or Node/npm itself), or only on another OS. */
@@ -146,7 +152,7 @@ describe('.ci/run', () => {
         problems.push(
           `${what} (used in ${[...where].join(', ')}): which Debian package provides it? add it to PROVIDER`,
         );
-      } else if (!installed.has(provider)) {
+      } else if (![provider].flat().some((p) => installed.has(p))) {
         problems.push(
           `${what} (used in ${[...where].join(', ')}) needs the "${provider}" package, which .ci/run does not install`,
         );

@@ -197,15 +197,22 @@ export async function cleanUp(): Promise<void> {
   dirs.clear();
 }
 
-/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+/**
+ * Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`; fails at
+ * once, with its output, when `watch` (a process the result depends on) has exited.
+ */
 export async function eventually<T>(
   what: string,
   timeoutMs: number,
   probe: () => Promise<T | undefined>,
+  watch?: Proc,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
+    if (watch !== undefined && !watch.running) {
+      throw new Error(`${what}: the process exited first\n${watch.describe()}`);
+    }
     try {
       const value = await probe();
       if (value !== undefined) return value;
