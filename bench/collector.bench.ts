@@ -485,7 +485,12 @@ async function collector(name: string, env: Record<string, string>, jpeg: Buffer
 async function soak(
   jpeg: Buffer,
   seconds: number,
-): Promise<{ rss: { t: number; mib: number }[]; captures: number; heartbeats: number }> {
+): Promise<{
+  rss: { t: number; mib: number }[];
+  heap: { t: number; heapMiB: number; externalMiB: number }[];
+  captures: number;
+  heartbeats: number;
+}> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kestrel-soak-'));
   const server = await startProcess([MAIN], {
     PORT: '0',
@@ -500,6 +505,22 @@ async function soak(
     const tokens = await enrolDevices(server.base, 16);
     const token = (client: number) => tokens[client % tokens.length] ?? '';
     const sampler = sampleRss(server.child.pid, 5000);
+    const heap: { t: number; heapMiB: number; externalMiB: number }[] = [];
+    const t0 = performance.now();
+    const heapTimer = setInterval(() => {
+      void fetch(`${server.base.origin}/metrics`)
+        .then((r) => r.text())
+        .then((text) => {
+          const gauge = (name: string) =>
+            Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+          heap.push({
+            t: (performance.now() - t0) / 1000,
+            heapMiB: gauge('kestrel_process_heap_used_bytes'),
+            externalMiB: gauge('kestrel_process_external_bytes'),
+          });
+        })
+        .catch(() => undefined);
+    }, 15_000);
     const [c, h] = await Promise.all([
       load(
         server.base,
@@ -516,7 +537,8 @@ async function soak(
         (s) => s === 200,
       ),
     ]);
-    return { rss: await sampler.stop(), captures: rate(c), heartbeats: rate(h) };
+    clearInterval(heapTimer);
+    return { rss: await sampler.stop(), heap, captures: rate(c), heartbeats: rate(h) };
   } finally {
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -636,6 +658,9 @@ export async function run(): Promise<void> {
     const at = (fraction: number) =>
       s.rss[Math.min(s.rss.length - 1, Math.floor(fraction * s.rss.length))]?.mib ?? NaN;
     console.log(`captures/s ${fmt(s.captures)}, heartbeats/s ${fmt(s.heartbeats)}`);
+    console.log(
+      `JS heap / external MiB every 15 s: ${s.heap.map((x) => `${fmt(x.heapMiB)}/${fmt(x.externalMiB)}`).join(', ')}`,
+    );
     console.log(
       `server RSS MiB at 10% ${fmt(at(0.1))}, 25% ${fmt(at(0.25))}, 50% ${fmt(at(0.5))}, 75% ${fmt(at(0.75))}, ` +
         `end ${fmt(at(1))}, max ${fmt(Math.max(...s.rss.map((x) => x.mib)))}`,
