@@ -12,7 +12,7 @@ const errorText = (e: unknown) => (e instanceof ApiError ? e.message : 'The requ
 export async function renderDevices(main: HTMLElement, query: URLSearchParams): Promise<void> {
   const school = pickSchool('device.list', query);
   if (!school) return failed(main, 'Your role has no devices view.');
-  loading(main, 'devices');
+  loading(main, 'Devices', 'devices');
   let data: {
     items: DeviceRow[];
     lexiconVersion: string;
@@ -170,7 +170,7 @@ export async function renderDevices(main: HTMLElement, query: URLSearchParams): 
 }
 
 export async function renderAudit(main: HTMLElement, query: URLSearchParams): Promise<void> {
-  loading(main, 'the audit log');
+  loading(main, 'Audit log', 'the audit log');
   const params = new URLSearchParams();
   for (const k of ['schoolId', 'action', 'actorUserId', 'targetId', 'from', 'to', 'afterSeq']) {
     const v = query.get(k);
@@ -289,7 +289,7 @@ export async function renderAudit(main: HTMLElement, query: URLSearchParams): Pr
 }
 
 export async function renderAlerts(main: HTMLElement): Promise<void> {
-  loading(main, 'alert preferences');
+  loading(main, 'Alerts', 'alert preferences');
   let prefs: { urgentEmail: boolean; digest: string; isDefault: boolean };
   try {
     prefs = await getJson('/api/v1/alerts/preferences');

@@ -17,7 +17,7 @@ function hoursText(h: number | null): string {
 export async function renderDashboard(main: HTMLElement, query: URLSearchParams): Promise<void> {
   const school = pickSchool('dashboard.aggregate', query);
   if (!school) return failed(main, 'Your role has no dashboard.');
-  loading(main, 'the week');
+  loading(main, 'This week', 'the week');
   let d: Dashboard;
   try {
     d = await getJson<Dashboard>(`/api/v1/schools/${encodeURIComponent(school.id)}/dashboard`);

@@ -29,7 +29,7 @@ function errorText(e: unknown): string {
 }
 
 export async function renderIncidents(main: HTMLElement, query: URLSearchParams): Promise<void> {
-  loading(main, 'incidents');
+  loading(main, 'Incidents', 'incidents');
   const status = query.get('status') ?? '';
   let list: { items: Incident[]; people: Record<string, string> };
   let escalations: Escalation[] = [];
@@ -269,7 +269,7 @@ function parseAnswer(field: keyof Incident, v: string): unknown {
 }
 
 export async function renderIncident(main: HTMLElement, id: string): Promise<void> {
-  loading(main, 'the incident');
+  loading(main, 'Incident', 'the incident');
   let d: IncidentDetail;
   try {
     d = await getJson<IncidentDetail>(`/api/v1/incidents/${encodeURIComponent(id)}`);

@@ -34,7 +34,7 @@ function categorySelect(id: string, exclude: readonly string[] = []): HTMLSelect
 export async function renderLexicon(main: HTMLElement, query: URLSearchParams): Promise<void> {
   const school = pickSchool('lexicon.view', query);
   if (!school) return failed(main, 'Your role has no lexicon view.');
-  loading(main, 'the lexicon');
+  loading(main, 'Lexicon', 'the lexicon');
   const base = `/api/v1/schools/${encodeURIComponent(school.id)}/lexicon`;
   let o: Overview;
   try {
@@ -353,7 +353,7 @@ interface ExemptionRow {
 export async function renderExemptions(main: HTMLElement, query: URLSearchParams): Promise<void> {
   const school = pickSchool('exemption.view', query);
   if (!school) return failed(main, 'Your role has no exemptions view.');
-  loading(main, 'exemptions');
+  loading(main, 'Research exemptions', 'exemptions');
   let items: ExemptionRow[];
   try {
     items = (
@@ -515,7 +515,7 @@ export async function renderExemptions(main: HTMLElement, query: URLSearchParams
 export async function renderDataProtection(main: HTMLElement, query: URLSearchParams): Promise<void> {
   const school = pickSchool('retention.configure', query) ?? pickSchool('subject-access.export', query);
   if (!school) return failed(main, 'Your role has no data-protection settings.');
-  loading(main, 'retention');
+  loading(main, 'Data protection', 'retention');
   const sections: HTMLElement[] = [];
   if (school.actions.includes('retention.configure')) {
     let policy: Record<string, number | null>;

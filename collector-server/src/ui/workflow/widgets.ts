@@ -35,9 +35,15 @@ export function stat(label: string, value: string | number, note?: string): HTML
   );
 }
 
-export function loading(main: HTMLElement, what: string): void {
+/** A page heading at once (screen readers announce the page), then the loading note. */
+export function loading(main: HTMLElement, title: string, what: string): void {
   main.replaceChildren(
-    h('div', { class: 'page' }, h('p', { class: 'loading', 'aria-busy': 'true' }, `Loading ${what}…`)),
+    h(
+      'div',
+      { class: 'page' },
+      h('h1', null, title),
+      h('p', { class: 'loading', 'aria-busy': 'true' }, `Loading ${what}…`),
+    ),
   );
 }
 
