@@ -95,6 +95,39 @@ describe('npm run match', () => {
     ]);
   });
 
+  it('accepts a lexicon file and an input that open with a UTF-8 byte-order mark', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kestrel-match-'));
+    const file = join(dir, 'lexicon-bom.json');
+    const lexicon = {
+      format: 'kestrel-lexicon',
+      formatVersion: 1,
+      name: 'saved by Notepad',
+      version: '1',
+      entries: [{ term: 'homework', category: 'bullying', severity: 1 }],
+    };
+    writeFileSync(file, `\uFEFF${JSON.stringify(lexicon)}`);
+    const { code, stdout, stderr } = await run(['--lexicon', file], '\uFEFFhomework\nhomework\n');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const spans = lines(stdout).map((o) => o.matches.map((m) => [m.start, m.end]));
+    expect(spans).toEqual([[[0, 8]], [[0, 8]]]);
+  });
+
+  it('stops quietly when the reader closes the pipe early', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.on('error', () => undefined);
+    // Like `| head -1`: read the first line, then close our end while the CLI is still writing.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const line = 'the quick brown fox jumps over the lazy dog\n'.repeat(2_000);
+    for (let i = 0; i < 50 && child.stdin.writable; i++) child.stdin.write(line);
+    child.stdin.end();
+    expect(await closed).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+  });
+
   it('rejects an invalid lexicon with exit code 2, naming the entry, and nothing on stdout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kestrel-match-'));
     const file = join(dir, 'bad.json');

@@ -38,7 +38,8 @@ function parseArgs(argv: readonly string[]): { lexiconPath?: string } {
 function readLexicon(path: string): LexiconFile {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    // Windows editors save "UTF-8 with BOM"; the mark is encoding, not JSON.
+    json = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new UsageError(`cannot read lexicon ${path}: ${(error as Error).message}`);
   }
@@ -63,9 +64,18 @@ async function main(): Promise<number> {
     return 2;
   }
   const lexicon = compileLexicon(file);
+  // A reader that stops early (`| head`) closes the pipe: that ends the job, it is not a fault.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   const out = new BatchedWriter(process.stdout);
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of lines) {
+  let first = true;
+  for await (const raw of lines) {
+    // A byte-order mark opening the input is encoding, not text: offsets count from after it.
+    const line = first && raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
+    first = false;
     await out.write(`${JSON.stringify({ matches: lexicon.match(line) })}\n`);
   }
   await out.end();

@@ -283,6 +283,18 @@ describe('offsets into the original text', () => {
     ]);
   });
 
+  it('end after combining marks on the last letter, so a highlight never splits a letter', () => {
+    const text = 'kill myselfe\u0301 and kill myse\u0301lf\u0301';
+    const spans = engine
+      .match(text)
+      .filter((m) => m.term === 'kill myself')
+      .map((m) => text.slice(m.start, m.end));
+    expect(spans).toEqual(['kill myse\u0301lf\u0301']);
+    const accented = 'i want to kill myself\u0301';
+    const [m] = engine.match(accented);
+    expect(m?.end).toBe(accented.length);
+  });
+
   it('report every occurrence in order', () => {
     const text = 'kys. really, kys! KYS';
     expect(engine.match(text).map((m) => [m.start, m.end])).toEqual([

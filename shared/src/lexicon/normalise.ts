@@ -142,6 +142,9 @@ function foldAtoms(text: string, from: number, to: number): number {
     const width = cp > 0xffff ? 2 : 1;
     const folded = foldCodePoint(cp);
     const codes = folded.codes;
+    // A character that folds to nothing (a combining mark, a zero-width joiner) belongs to the
+    // character before it: a match ending there must end after it, or the highlight splits `é`.
+    if (codes.length === 0 && n > 0 && aEnd[n - 1] === i) aEnd[n - 1] = i + width;
     if (codes.length > 2) reserveAtoms(n + codes.length + (to - i) * 2);
     for (let k = 0; k < codes.length; k++) {
       const kind = folded.kinds[k] as number;
