@@ -21,12 +21,6 @@ export class PeriodicTask {
     this.schedule(firstDelayMs);
   }
 
-  /** Runs now (e.g. the network came back), unless a run is under way. */
-  runSoon(): void {
-    if (this.stopped || this.running) return;
-    this.schedule(0);
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
