@@ -260,6 +260,25 @@ describe.each(await backends())('moderation API on $name', (backend) => {
         payload: { email: u.email, password: STAFF_PASSWORD },
       });
       expect(again.json().error.code).toBe('TOTP_REQUIRED');
+
+      // A session alone cannot move the second factor elsewhere: a code from the current one is needed.
+      const restart = await session.call('POST', '/api/v1/me/totp/enrolment', {});
+      const replacement = restart.json().secret as string;
+      const withoutCurrent = await session.call('POST', '/api/v1/me/totp/enrolment/confirm', {
+        code: totpCode(replacement, Date.now()),
+      });
+      expect(withoutCurrent.statusCode).toBe(401);
+      expect(withoutCurrent.json().error.code).toBe('TOTP_REQUIRED');
+      const wrongCurrent = await session.call('POST', '/api/v1/me/totp/enrolment/confirm', {
+        code: totpCode(replacement, Date.now()),
+        currentCode: totpCode(replacement, Date.now()),
+      });
+      expect(wrongCurrent.json().error.code).toBe('TOTP_INVALID');
+      const replaced = await session.call('POST', '/api/v1/me/totp/enrolment/confirm', {
+        code: totpCode(replacement, Date.now()),
+        currentCode: totpCode(secret, Date.now() + 30_000),
+      });
+      expect(replaced.statusCode).toBe(204);
     });
 
     it('signs out everywhere: every session of the user ends', async () => {

@@ -48,14 +48,24 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.post('/api/v1/me/totp/enrolment/confirm', staff, async (request, reply) => {
-    const { code } = parseWith(
-      z.strictObject({ code: z.string().regex(/^\d{6}$/, 'must be six digits') }),
+    const sixDigits = z.string().regex(/^\d{6}$/, 'must be six digits');
+    const { code, currentCode } = parseWith(
+      z.strictObject({ code: sixDigits, currentCode: sixDigits.optional() }),
       request.body,
     );
     const user = staffOf(request).user;
     const state = await security().totp(user.id);
     if (!state?.pendingSecret) throw new KestrelError('CONFLICT', 'Start enrolment first');
     const now = app.kestrel.clock.now();
+    // Replacing an enrolled second factor needs a code from it: a stolen session alone must not
+    // be enough to move the account's second factor to someone else's phone.
+    if (state.secret && state.enrolledAt) {
+      if (currentCode === undefined)
+        throw new KestrelError('TOTP_REQUIRED', 'Enter a code from your current authenticator to replace it');
+      const currentStep = verifyTotp(state.secret, currentCode, now.getTime());
+      if (currentStep === null || !(await security().claimStep(user.id, currentStep)))
+        throw new KestrelError('TOTP_INVALID', 'That code from your current authenticator does not match');
+    }
     const step = verifyTotp(state.pendingSecret, code, now.getTime());
     if (step === null)
       throw new KestrelError('TOTP_INVALID', 'That code does not match; check the time on your phone');
