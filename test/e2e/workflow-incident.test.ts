@@ -148,6 +148,8 @@ describe('safeguarding workflow in Chromium', () => {
 
   async function newPage(): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Two cores shared with other suites: give a slow first paint room without hiding a real failure.
+    page.setDefaultTimeout(60_000);
     page.on('dialog', (d) => void d.accept('Police investigation: crime reference 12/3456'));
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
