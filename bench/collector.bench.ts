@@ -212,7 +212,14 @@ interface Server {
 function startProcess(args: string[], env: Record<string, string>): Promise<Server> {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
+    // Allocator settings pass through, to compare memory behaviour (e.g. MALLOC_ARENA_MAX=2).
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      ...(process.env['MALLOC_ARENA_MAX'] === undefined
+        ? {}
+        : { MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] }),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
