@@ -147,6 +147,27 @@ describe.each(await backends())('agent API on $name', (backend) => {
     expect((await h.storage.devices.get(deviceId))?.agentVersion).toBe('0.2.0');
   });
 
+  it('reads the Bearer scheme name in any case, the token exactly', async () => {
+    const { deviceToken } = await enrol(h.app);
+    for (const scheme of ['bearer', 'BEARER', 'Bearer ']) {
+      const ok = await h.app.inject({
+        method: 'GET',
+        url: '/api/v1/policy',
+        headers: { authorization: `${scheme} ${deviceToken}` },
+      });
+      expect(ok.statusCode).toBe(200);
+    }
+    const swapped = deviceToken.replace(/[a-z]/, (c) => c.toUpperCase());
+    if (swapped !== deviceToken) {
+      const bad = await h.app.inject({
+        method: 'GET',
+        url: '/api/v1/policy',
+        headers: { authorization: `Bearer ${swapped}` },
+      });
+      expect(bad.json().error.code).toBe('DEVICE_TOKEN_INVALID');
+    }
+  });
+
   it('serves the policy with a strong ETag and 304 when unchanged', async () => {
     const { deviceToken } = await enrol(h.app);
     const auth = { authorization: `Bearer ${deviceToken}` };

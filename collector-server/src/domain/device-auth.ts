@@ -3,7 +3,8 @@ import type { Device } from '../ports/devices-repository.js';
 import type { Storage } from '../ports/storage.js';
 import { hashToken } from './secrets.js';
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+// The scheme name is case-insensitive (RFC 9110 §11.1); the token itself is not.
+const BEARER = /^bearer +([A-Za-z0-9._~+/-]+=*)$/i;
 
 /** Resolves `Authorization: Bearer <deviceToken>` to an enrolled, unrevoked device. */
 export async function authenticateDevice(

@@ -37,7 +37,9 @@ export async function migrateToLatest(connection: Connection): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed !== undefined) {
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed`, { cause: error });
+    // No failed step means the migrator could not even start (database unreachable, no rights).
+    const what = failed === undefined ? 'could not start' : `${failed.migrationName} failed`;
+    throw new Error(`Database migration ${what}`, { cause: error });
   }
 }
 
