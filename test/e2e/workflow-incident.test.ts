@@ -174,7 +174,16 @@ describe('safeguarding workflow in Chromium', () => {
       await code.fill(totpCode(user.secret, step * 30_000));
       await page.keyboard.press('Enter');
     }
-    await page.getByRole('heading', { name: landing }).waitFor();
+    try {
+      await page.getByRole('heading', { name: landing }).waitFor();
+    } catch (err) {
+      // Keep what the browser showed, for the person reading the failure.
+      await page.screenshot({ path: join(SHOTS, `sign-in-failed-${user.email}.png`) });
+      throw new Error(
+        `sign-in of ${user.email} did not reach ${String(landing)}: ${await page.locator('body').innerText()}`,
+        { cause: err },
+      );
+    }
   }
 
   it('takes an escalated capture to a closed incident', async () => {
@@ -189,6 +198,10 @@ describe('safeguarding workflow in Chromium', () => {
     await mod.keyboard.press('Tab');
     await mod.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
+    // The dialog closes before the answer arrives: wait for the escalation itself before leaving.
+    await expect
+      .poll(async () => (await h.storage.captures.get(critical))?.status, { timeout: 30_000 })
+      .toBe('escalated');
     await mod.close();
 
     const page = await newPage();
