@@ -59,7 +59,11 @@ async function session(h: Harness, email: string, userId: string, viewer: boolea
 
 export async function workflowWorld(env: Record<string, string> = {}): Promise<WorkflowWorld> {
   // Tests post many captures from one device: the per-device rate limit is not under test here.
-  const h = await startCollector({ DEVICE_CAPTURES_PER_MINUTE: '1000000', DEVICE_REQUESTS_PER_MINUTE: '1000000', ...env });
+  const h = await startCollector({
+    DEVICE_CAPTURES_PER_MINUTE: '1000000',
+    DEVICE_REQUESTS_PER_MINUTE: '1000000',
+    ...env,
+  });
   const schoolA = h.schoolId;
   const schoolB = randomUUID();
   await h.storage.schools.create({
