@@ -18,17 +18,19 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import sharp from 'sharp';
-import { SharpImageProcessor } from '../collector-server/src/adapters/sharp-image-processor.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = join(ROOT, 'collector-server/dist/main.js');
+const PROCESSOR = join(ROOT, 'collector-server/dist/adapters/sharp-image-processor.js');
+/** Images in flight in the collector (SharpImageProcessor's limit: twice the cores, at least 2). */
+const IMAGE_PARALLEL = Math.max(2, availableParallelism() * 2);
 const ENROLMENT_TOKEN = 'bench-enrolment-token-0123456789';
 const PG_URL = process.env['KESTREL_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -209,17 +211,20 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/**
+ * The allocator setting every measured process runs with: what the collector's entry point gives
+ * itself when the environment has none (`MALLOC_ARENA_MAX=2`), or the value in the environment, so
+ * that `MALLOC_ARENA_MAX=16` (glibc's own limit on two cores) compares the default. Set explicitly,
+ * so the collector never relaunches itself and its pid is the process measured.
+ */
+const ALLOCATOR_ENV = { MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' };
+/** The collector's own thread pool (main.ts), for the image ceiling too. */
+const THREAD_POOL_ENV = { UV_THREADPOOL_SIZE: '16' };
+
 function startProcess(args: string[], env: Record<string, string>): Promise<Server> {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    // Allocator settings pass through, to compare memory behaviour (e.g. MALLOC_ARENA_MAX=2).
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      ...(process.env['MALLOC_ARENA_MAX'] === undefined
-        ? {}
-        : { MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] }),
-      ...env,
-    },
+    env: { PATH: process.env['PATH'] ?? '', ...ALLOCATOR_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -387,23 +392,61 @@ interface Ceiling {
   cpuMs: number;
 }
 
-async function sharpCeiling(jpeg: Buffer, parallel: number, seconds: number): Promise<Ceiling> {
-  const images = new SharpImageProcessor();
-  const inputs = Array.from({ length: 64 }, (_, i) => variant(jpeg, i));
-  let n = 0;
-  const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (performance.now() < end) {
-        await images.process(inputs[n % inputs.length] ?? jpeg, 'image/jpeg');
-        n++;
-      }
-    }),
-  );
-  const cpu = process.cpuUsage(cpu0);
-  return { rate: n / ((performance.now() - start) / 1000), cpuMs: (cpu.user + cpu.system) / 1000 / n };
+/**
+ * The image step alone, in its own process with the collector's environment (allocator, thread
+ * pool) and the collector's built `SharpImageProcessor`, so that both sides run the same code under
+ * the same settings: `parallel` images in flight (the collector's own limit), the same variants of
+ * the same JPEG. Reports its own CPU time (all threads) per image.
+ */
+const SHARP_CEILING = `
+import { readFileSync } from 'node:fs';
+const { SharpImageProcessor } = await import(process.env.KESTREL_PROCESSOR_URL);
+const jpeg = readFileSync(process.env.KESTREL_JPEG);
+const [parallel, seconds] = [Number(process.env.KESTREL_PARALLEL), Number(process.env.KESTREL_SECONDS)];
+const variant = (n) => {
+  const text = Buffer.from('kestrel-bench-' + n);
+  const com = Buffer.alloc(4);
+  com.writeUInt16BE(0xfffe, 0);
+  com.writeUInt16BE(text.length + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), com, text, jpeg.subarray(2)]);
+};
+const images = new SharpImageProcessor();
+let n = 0;
+const loop = async (until) => {
+  await Promise.all(Array.from({ length: parallel }, async () => {
+    while (performance.now() < until) await images.process(variant(n++), 'image/jpeg');
+  }));
+};
+await loop(performance.now() + 1000);
+n = 0;
+const cpu0 = process.cpuUsage();
+const start = performance.now();
+await loop(start + seconds * 1000);
+const cpu = process.cpuUsage(cpu0);
+console.log(JSON.stringify({ rate: n / ((performance.now() - start) / 1000), cpuMs: (cpu.user + cpu.system) / 1000 / n }));
+`;
+
+async function sharpCeiling(jpegFile: string, parallel: number, seconds: number): Promise<Ceiling> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', SHARP_CEILING], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      ...ALLOCATOR_ENV,
+      ...THREAD_POOL_ENV,
+      KESTREL_PROCESSOR_URL: pathToFileURL(PROCESSOR).href,
+      KESTREL_JPEG: jpegFile,
+      KESTREL_PARALLEL: String(parallel),
+      KESTREL_SECONDS: String(seconds),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`sharp ceiling exited with ${code}: ${err.slice(0, 2000)}`);
+  return JSON.parse(out) as Ceiling;
 }
 
 async function bareRouteCeiling(seconds: number): Promise<Ceiling> {
@@ -582,8 +625,8 @@ function failures(r: LoadResult): string {
  * Ceilings are measured before, between and after the collector runs, and each run is compared with
  * the mean of the ceilings either side of it: on a shared machine the capacity available drifts.
  */
-async function ceilings(jpeg: Buffer): Promise<{ sharp: Ceiling; bare: Ceiling }> {
-  const sharpC = await sharpCeiling(jpeg, 4, SECONDS.sharpCeiling);
+async function ceilings(jpegFile: string): Promise<{ sharp: Ceiling; bare: Ceiling }> {
+  const sharpC = await sharpCeiling(jpegFile, IMAGE_PARALLEL, SECONDS.sharpCeiling);
   const bare = await bareRouteCeiling(SECONDS.sharpCeiling);
   console.log(
     `  ceilings: sharp ${fmt(sharpC.rate)} images/s (${fmt(sharpC.cpuMs, 2)} ms CPU each), ` +
@@ -594,23 +637,35 @@ async function ceilings(jpeg: Buffer): Promise<{ sharp: Ceiling; bare: Ceiling }
 
 export async function run(): Promise<void> {
   const jpeg = await realisticJpeg();
+  const work = await mkdtemp(join(tmpdir(), 'kestrel-bench-jpeg-'));
+  const jpegFile = join(work, 'screen.jpg');
+  await writeFile(jpegFile, jpeg);
+  try {
+    await measureAll(jpeg, jpegFile);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function measureAll(jpeg: Buffer, jpegFile: string): Promise<void> {
   console.log(
     `Screenshot: 1920×1080 JPEG, ${fmt(jpeg.length / 1024)} KiB; ${CAPTURE_CLIENTS} capture clients, ` +
       `${HEARTBEAT_CLIENTS} heartbeat clients, keep-alive, loopback. Capture ceiling: the collector's image ` +
-      'step (header, decode, thumbnail), 4 in parallel, no HTTP or storage. Heartbeat ceiling: a bare Fastify ' +
+      `step (header, decode, thumbnail) in its own process, ${IMAGE_PARALLEL} in parallel as in the collector, no HTTP or ` +
+      `storage; every process with MALLOC_ARENA_MAX=${ALLOCATOR_ENV.MALLOC_ARENA_MAX}. Heartbeat ceiling: a bare Fastify ` +
       'route parsing the same JSON.',
   );
   const runs: CollectorResult[] = [];
-  const brackets: { sharp: Ceiling; bare: Ceiling }[] = [await ceilings(jpeg)];
+  const brackets: { sharp: Ceiling; bare: Ceiling }[] = [await ceilings(jpegFile)];
 
   const sqlite = await collector('SQLite', {}, jpeg);
-  brackets.push(await ceilings(jpeg));
+  brackets.push(await ceilings(jpegFile));
   runs.push(sqlite);
   if (await postgresReachable()) {
     const schema = `kestrel_bench_${randomBytes(4).toString('hex')}`;
     try {
       const pgResult = await collector('PostgreSQL', { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema }, jpeg);
-      brackets.push(await ceilings(jpeg));
+      brackets.push(await ceilings(jpegFile));
       runs.push(pgResult);
     } finally {
       await dropSchema(schema);

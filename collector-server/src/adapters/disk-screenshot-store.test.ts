@@ -33,6 +33,17 @@ describe('DiskScreenshotStore', () => {
     expect(await readdir(dir)).toEqual([shas[0]]); // no temporary files left behind
   });
 
+  it('writes a non-durable file whole under its name, and makes a removed directory again', async () => {
+    const bytes = Buffer.from('a thumbnail');
+    const sha = await store.put(bytes, { durable: false });
+    expect(await store.get(sha)).toEqual(bytes);
+    await rm(join(root, sha.slice(0, 2)), { recursive: true });
+    await store.delete(sha);
+    expect(await store.put(bytes)).toBe(sha);
+    expect(await store.get(sha)).toEqual(bytes);
+    expect(await readdir(join(root, sha.slice(0, 2), sha.slice(2, 4)))).toEqual([sha]);
+  });
+
   it('never builds a path from anything but a hash', async () => {
     expect(await store.get('../../../etc/passwd')).toBeUndefined();
     expect(await store.has('../x')).toBe(false);

@@ -1,17 +1,25 @@
-import { randomBytes, webcrypto } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { ScreenshotStore } from '../ports/screenshot-store.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const fsyncAsync = promisify(fsync);
 
 /**
  * Files under `root/ab/cd/abcd…` named by the SHA-256 of their bytes. Writes go to a temporary file
  * in the destination directory, are fsynced, renamed into place and the directory fsynced, so a file
- * under its final name is always whole. Temporary files left by a crash start with `.tmp-` and are
+ * under its final name is always whole and, once `put` resolves, survives a power cut. A write with
+ * `durable: false` (thumbnails, which can be made again from their screenshot) skips both fsyncs:
+ * still whole under its final name after a process crash, but a power cut may lose it. Temporary files left by a crash start with `.tmp-` and are
  * removed by `collectTemporaryFiles()`.
  */
 export class DiskScreenshotStore implements ScreenshotStore {
+  /** Fan-out directories already created (at most 65,536): no mkdir per write. */
+  private readonly knownDirs = new Set<string>();
+
   constructor(
     readonly root: string,
     private readonly options: { fsync: boolean } = { fsync: true },
@@ -23,28 +31,55 @@ export class DiskScreenshotStore implements ScreenshotStore {
     return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
-  async put(bytes: Buffer): Promise<string> {
-    // WebCrypto hashes on the thread pool: a screenshot's SHA-256 would otherwise hold the event loop.
-    const sha256 = Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
-    const finalPath = this.pathOf(sha256);
-    if (await exists(finalPath)) return sha256;
+  async put(bytes: Buffer, options: { durable?: boolean } = {}): Promise<string> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
     const dir = join(this.root, sha256.slice(0, 2), sha256.slice(2, 4));
-    await mkdir(dir, { recursive: true });
+    const finalPath = join(dir, sha256);
+    if (existsSync(finalPath)) return sha256;
+    const durable = this.options.fsync && options.durable !== false;
+    // Opening, writing to the page cache, closing and renaming are done in place: each costs a few
+    // microseconds, less than a trip through the thread pool. Only the fsyncs, which wait for the
+    // disk, go to the pool (docs/benchmarks.md, "Collector ingest").
     const tmp = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
-    const file = await open(tmp, 'wx', 0o600);
+    const fd = this.createIn(dir, tmp);
     try {
-      await file.writeFile(bytes);
-      if (this.options.fsync) await file.sync();
+      for (let written = 0; written < bytes.length;) {
+        written += writeSync(fd, bytes, written, bytes.length - written);
+      }
+      if (durable) await fsyncAsync(fd);
     } catch (err) {
-      await file.close();
-      await rm(tmp, { force: true });
+      closeSync(fd);
+      rmSync(tmp, { force: true });
       throw err;
     }
-    await file.close();
+    closeSync(fd);
     // Same content under the same name: a concurrent writer's rename is harmless.
-    await rename(tmp, finalPath);
-    if (this.options.fsync) await fsyncDir(dir);
+    renameSync(tmp, finalPath);
+    if (durable) {
+      const dirFd = openSync(dir, 'r');
+      try {
+        await fsyncAsync(dirFd);
+      } finally {
+        closeSync(dirFd);
+      }
+    }
     return sha256;
+  }
+
+  /** Creates `tmp` (exclusively, mode 0600), making its directory the first time it is used. */
+  private createIn(dir: string, tmp: string): number {
+    if (this.knownDirs.has(dir)) {
+      try {
+        return openSync(tmp, 'wx', 0o600);
+      } catch (err) {
+        // Removed behind our back (an operator tidying up): make it again.
+        if (!isNotFound(err)) throw err;
+        this.knownDirs.delete(dir);
+      }
+    }
+    mkdirSync(dir, { recursive: true });
+    this.knownDirs.add(dir);
+    return openSync(tmp, 'wx', 0o600);
   }
 
   async get(sha256: string): Promise<Buffer | undefined> {
@@ -117,15 +152,6 @@ async function exists(path: string): Promise<boolean> {
   } catch (err) {
     if (isNotFound(err)) return false;
     throw err;
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

@@ -23,7 +23,8 @@ export interface IngestResult {
 
 /**
  * Stores one capture whole or not at all. The image is proven and thumbnailed first, then both files
- * are written (content-addressed, so a retry rewrites nothing), then the row commits. A crash between
+ * are written (content-addressed, so a retry rewrites nothing; the screenshot durably), then the row
+ * commits. A crash between
  * the files and the row leaves only unreferenced files, which orphan collection removes.
  */
 export async function ingestCapture(
@@ -39,10 +40,11 @@ export async function ingestCapture(
   const image = await deps.images.process(screenshot.bytes, screenshot.mediaType, {
     blurThumbnail: metadata.category === 'illegal',
   });
-  const [screenshotSha256, thumbnailSha256] = await Promise.all([
-    deps.screenshots.put(screenshot.bytes),
-    deps.screenshots.put(image.thumbnail),
-  ]);
+  // The thumbnail is derived from the screenshot, so it is not fsynced (thumbnails.ts makes it again
+  // if a power cut lost it). Written first: on a journalling file system that orders data before
+  // metadata (ext4's default), the screenshot's fsyncs then usually carry it to disk as well.
+  const thumbnailSha256 = await deps.screenshots.put(image.thumbnail, { durable: false });
+  const screenshotSha256 = await deps.screenshots.put(screenshot.bytes);
   const now = deps.clock.now().toISOString();
   const capture: Capture = {
     ...metadata,

@@ -3,6 +3,7 @@ import { type CaptureView, captureListQuerySchema } from '@kestrel/shared/protoc
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CAPTURE_VIEWER_ROLES, schoolsWithRole } from '../../domain/capture-access.js';
+import { readThumbnail } from '../../domain/thumbnails.js';
 import type { Capture } from '../../ports/captures-repository.js';
 import { assertImageViewable } from '../moderation-actions.js';
 import { parseWith } from '../parse.js';
@@ -118,8 +119,10 @@ export const captureStaffRoutes: FastifyPluginAsync = async (app) => {
     app.get(`/api/v1/captures/:id/${kind}`, viewer, async (request, reply) => {
       const capture = await visibleCapture(request);
       await assertImageViewable(request, capture, kind);
-      const sha = kind === 'screenshot' ? capture.screenshotSha256 : capture.thumbnailSha256;
-      const bytes = await app.kestrel.screenshots.get(sha);
+      const bytes =
+        kind === 'screenshot'
+          ? await app.kestrel.screenshots.get(capture.screenshotSha256)
+          : await readThumbnail(app.kestrel, capture);
       if (bytes === undefined)
         throw new KestrelError('NOT_FOUND', `The ${kind} file is missing from the store`);
       await audit(request, `capture.${kind}.viewed`, capture);
