@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createHttpWebhook } from './adapters/mail/http-webhook.js';
+import { createHttpWebhook, webhookOptionsFrom } from './adapters/mail/http-webhook.js';
 import { parseMailConfig } from './adapters/mail/mail-config.js';
 import { createSmtpMailer, createUnconfiguredMailer } from './adapters/mail/smtp-mailer.js';
 import { renderMonthlyReportPdf } from './adapters/pdf/monthly-report-pdf.js';
@@ -34,7 +34,7 @@ export function workflowJobs(
   const dispatcher = new AlertDispatcher({
     store: s.alerts,
     mailer,
-    webhook: createHttpWebhook(),
+    webhook: createHttpWebhook(webhookOptionsFrom(env)),
     audit: s.audit,
     clock,
     publicUrl,
