@@ -2,6 +2,8 @@ import type { Category } from '@kestrel/shared/protocol';
 import { CATEGORIES } from '@kestrel/shared/protocol';
 import type { OpenIncidentRow, ReportSource, WeekFigures } from './dashboard.js';
 import { median, periodFigures } from './dashboard.js';
+import { toCsv } from '../csv.js';
+import type { CsvValue } from '../csv.js';
 
 export interface MonthlyReport {
   schoolId: string;
@@ -79,16 +81,9 @@ export async function buildMonthlyReport(
   };
 }
 
-function csvCell(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  // Spreadsheet formula injection: a cell starting with = + - @ is prefixed so it stays text.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** The report as CSV: `section,item,this month,previous month` rows a spreadsheet can chart. */
 export function monthlyReportCsv(r: MonthlyReport): string {
-  const rows: (string | number | null)[][] = [['section', 'item', 'this month', 'previous month']];
+  const rows: CsvValue[][] = [['section', 'item', 'this month', 'previous month']];
   rows.push(['school', r.schoolName, r.period, null]);
   rows.push(['captures', 'total', r.captures.total, r.previousMonth.total]);
   for (const c of CATEGORIES as readonly Category[]) {
@@ -109,5 +104,5 @@ export function monthlyReportCsv(r: MonthlyReport): string {
   rows.push(['devices', 'stale', r.devices.stale, null]);
   rows.push(['devices', 'with problems', r.devices.withProblems, null]);
   for (const i of r.openIncidents ?? []) rows.push(['open incident', i.reference, i.title, i.status]);
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return toCsv(rows);
 }

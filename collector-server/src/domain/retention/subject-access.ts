@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../audit/audit-log.js';
+import { toCsv } from '../csv.js';
 import type { Subject } from '../authz/policy.js';
 import type { EvidenceCapture, Incident, IncidentAction, IncidentNote } from '../incidents/incident.js';
 import { manifestOf, sha256Hex } from '../incidents/referral-pack.js';
@@ -17,15 +18,6 @@ export interface SubjectAccessSource {
 }
 
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
-
-function csv(rows: (string | number | null)[][]): string {
-  const cell = (v: string | number | null) => {
-    const s = v === null ? '' : String(v);
-    const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-}
 
 /**
  * A subject-access export for one pupil: their captures (with screenshots), notes about them and
@@ -93,7 +85,7 @@ export async function buildSubjectAccessPack(
     {
       path: 'captures.csv',
       bytes: Buffer.from(
-        csv([
+        toCsv([
           [
             'id',
             'captured at',
