@@ -1,6 +1,7 @@
 import { type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
 import type { AuditFields, ChainedAuditEvent } from '../../domain/audit/audit-chain.js';
 import { GENESIS_HASH, computeEventHash } from '../../domain/audit/audit-chain.js';
+import { auditFieldsOf } from '../../domain/audit/audit-log.js';
 import type { AuditEntry, AuditFilter } from '../../domain/audit/audit-log.js';
 import type { AuditEventInput } from '../../ports/audit-events-repository.js';
 import type { AuditEventsTable, Database } from '../db/schema.js';
@@ -57,7 +58,8 @@ export async function appendChained(db: Kysely<Database>, input: AuditEventInput
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
-function toEvent(r: Selectable<AuditEventsTable>): ChainedAuditEvent {
+/** An `audit_events` row as the event it records (the one mapping; migrations keep their own). */
+export function auditEventOf(r: Selectable<AuditEventsTable>): ChainedAuditEvent {
   return {
     seq: Number(r.seq),
     at: r.at,
@@ -103,7 +105,7 @@ export async function* scanAuditEvents(
     if (filter.to !== undefined) q = q.where('at', '<', filter.to);
     const rows = await q.execute();
     for (const r of rows) {
-      yield toEvent(r);
+      yield auditEventOf(r);
       yielded += 1;
       if (filter.limit !== undefined && yielded >= filter.limit) return;
     }
@@ -117,16 +119,7 @@ export async function* scanAuditEvents(
 export function sqlAuditLog(db: Kysely<Database>, clock: { now(): Date }) {
   return {
     record(entry: AuditEntry): Promise<number> {
-      return appendChained(db, {
-        at: clock.now().toISOString(),
-        actorUserId: entry.actorUserId ?? null,
-        actorDeviceId: entry.actorDeviceId ?? null,
-        action: entry.action,
-        targetType: entry.targetType ?? null,
-        targetId: entry.targetId ?? null,
-        schoolId: entry.schoolId ?? null,
-        details: entry.details ?? {},
-      });
+      return appendChained(db, auditFieldsOf(entry, clock.now().toISOString()));
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditEventsRepository } from '../../ports/audit-events-repository.js';
 import type { Database } from '../db/schema.js';
-import { appendChained } from './audit-chain.js';
+import { appendChained, auditEventOf } from './audit-chain.js';
 
 export function auditEventsRepository(db: Kysely<Database>): AuditEventsRepository {
   return {
@@ -12,19 +12,7 @@ export function auditEventsRepository(db: Kysely<Database>): AuditEventsReposito
       if (schoolId !== undefined) q = q.where('school_id', '=', schoolId);
       if (action !== undefined) q = q.where('action', '=', action);
       if (afterSeq !== undefined) q = q.where('seq', '>', afterSeq);
-      return (await q.execute()).map((r) => ({
-        seq: Number(r.seq),
-        at: r.at,
-        actorUserId: r.actor_user_id,
-        actorDeviceId: r.actor_device_id,
-        action: r.action,
-        targetType: r.target_type,
-        targetId: r.target_id,
-        schoolId: r.school_id,
-        details: JSON.parse(r.details_json) as Record<string, unknown>,
-        prevHash: r.prev_hash,
-        hash: r.hash,
-      }));
+      return (await q.execute()).map(auditEventOf);
     },
     async count() {
       const r = await db

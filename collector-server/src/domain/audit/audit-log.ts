@@ -33,6 +33,20 @@ export class ChainForkError extends Error {
 
 export type AuditEntry = Pick<AuditFields, 'action'> & Partial<Omit<AuditFields, 'action' | 'at'>>;
 
+/** An entry with its time stamped and every field it left out null (details empty). */
+export function auditFieldsOf(entry: AuditEntry, at: string): AuditFields {
+  return {
+    at,
+    actorUserId: entry.actorUserId ?? null,
+    actorDeviceId: entry.actorDeviceId ?? null,
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    schoolId: entry.schoolId ?? null,
+    details: entry.details ?? {},
+  };
+}
+
 /**
  * Appends events to the hash chain. Appends are serialised in this process; across processes the
  * store's unique `prevHash` rejects a fork and the append is retried on the new head.
@@ -55,16 +69,7 @@ export class AuditLog {
   private async appendWithRetry(entry: AuditEntry): Promise<number> {
     for (let attempt = 0; ; attempt += 1) {
       const prevHash = (await this.store.headHash()) ?? GENESIS_HASH;
-      const fields: AuditFields = {
-        at: this.clock.now().toISOString(),
-        actorUserId: entry.actorUserId ?? null,
-        actorDeviceId: entry.actorDeviceId ?? null,
-        action: entry.action,
-        targetType: entry.targetType ?? null,
-        targetId: entry.targetId ?? null,
-        schoolId: entry.schoolId ?? null,
-        details: entry.details ?? {},
-      };
+      const fields = auditFieldsOf(entry, this.clock.now().toISOString());
       try {
         return await this.store.insert({ ...fields, prevHash, hash: computeEventHash(fields, prevHash) });
       } catch (err) {
