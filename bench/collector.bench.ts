@@ -212,12 +212,11 @@ interface Server {
 }
 
 /**
- * The allocator setting every measured process runs with: what the collector's entry point gives
- * itself when the environment has none (`MALLOC_ARENA_MAX=2`), or the value in the environment, so
- * that `MALLOC_ARENA_MAX=16` (glibc's own limit on two cores) compares the default. Set explicitly,
- * so the collector never relaunches itself and its pid is the process measured.
+ * Allocator settings pass through to every measured process, the collector and the image ceiling
+ * alike, to compare memory behaviour (`MALLOC_ARENA_MAX=2`, recommended in docs/collector.md).
  */
-const ALLOCATOR_ENV = { MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' };
+const ALLOCATOR_ENV: Record<string, string> =
+  process.env['MALLOC_ARENA_MAX'] === undefined ? {} : { MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] };
 /** The collector's own thread pool (main.ts), for the image ceiling too. */
 const THREAD_POOL_ENV = { UV_THREADPOOL_SIZE: '16' };
 
@@ -652,7 +651,7 @@ async function measureAll(jpeg: Buffer, jpegFile: string): Promise<void> {
     `Screenshot: 1920×1080 JPEG, ${fmt(jpeg.length / 1024)} KiB; ${CAPTURE_CLIENTS} capture clients, ` +
       `${HEARTBEAT_CLIENTS} heartbeat clients, keep-alive, loopback. Capture ceiling: the collector's image ` +
       `step (header, decode, thumbnail) in its own process, ${IMAGE_PARALLEL} in parallel as in the collector, no HTTP or ` +
-      `storage; every process with MALLOC_ARENA_MAX=${ALLOCATOR_ENV.MALLOC_ARENA_MAX}. Heartbeat ceiling: a bare Fastify ` +
+      `storage; MALLOC_ARENA_MAX ${ALLOCATOR_ENV['MALLOC_ARENA_MAX'] ?? 'unset'} in every process. Heartbeat ceiling: a bare Fastify ` +
       'route parsing the same JSON.',
   );
   const runs: CollectorResult[] = [];
