@@ -1,4 +1,5 @@
 import type { QueueCapture } from '../adapters/repositories/moderation-queue.js';
+import { captureMetadataOf } from '../domain/capture-metadata.js';
 import type { School } from '../ports/schools-repository.js';
 
 /** A capture as the moderator UI reads it. Illegal-category captures carry no image URL until revealed. */
@@ -14,15 +15,7 @@ export function toCaptureItem(c: QueueCapture, schools: Map<string, School>, rev
     captureId: c.captureId,
     capturedAt: c.capturedAt,
     receivedAt: c.receivedAt,
-    machine: c.machine,
-    user: c.user,
-    source: c.source,
-    category: c.category,
-    severity: c.severity,
-    term: c.term,
-    context: c.context,
-    windowTitle: c.windowTitle,
-    application: c.application,
+    ...captureMetadataOf(c),
     url: c.url ?? null,
     status: c.status,
     groupKey: c.groupKey,

@@ -1,4 +1,5 @@
 import type { EvidenceCaptures } from '../../domain/incidents/incidents-repository.js';
+import { captureMetadataOf } from '../../domain/capture-metadata.js';
 import type { CapturesRepository } from '../../ports/captures-repository.js';
 
 /** The incident workflow's view of the core's captures. */
@@ -12,15 +13,7 @@ export function evidenceCaptures(captures: CapturesRepository): EvidenceCaptures
         schoolId: c.schoolId,
         capturedAt: c.capturedAt,
         receivedAt: c.receivedAt,
-        machine: c.machine,
-        user: c.user,
-        source: c.source,
-        category: c.category,
-        severity: c.severity,
-        term: c.term,
-        context: c.context,
-        windowTitle: c.windowTitle,
-        application: c.application,
+        ...captureMetadataOf(c),
         url: c.url ?? null,
         status: c.status,
         screenshotSha256: c.screenshotSha256,

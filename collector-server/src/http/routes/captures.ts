@@ -3,6 +3,7 @@ import { type CaptureView, captureListQuerySchema } from '@kestrel/shared/protoc
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CAPTURE_VIEWER_ROLES, schoolsWithRole } from '../../domain/capture-access.js';
+import { captureMetadataOf } from '../../domain/capture-metadata.js';
 import { readThumbnail } from '../../domain/thumbnails.js';
 import type { Capture } from '../../ports/captures-repository.js';
 import { assertImageViewable } from '../moderation-actions.js';
@@ -13,15 +14,7 @@ export function toCaptureView(c: Capture): CaptureView {
   return {
     captureId: c.captureId,
     capturedAt: c.capturedAt,
-    machine: c.machine,
-    user: c.user,
-    source: c.source,
-    category: c.category,
-    severity: c.severity,
-    term: c.term,
-    context: c.context,
-    windowTitle: c.windowTitle,
-    application: c.application,
+    ...captureMetadataOf(c),
     ...(c.url === undefined ? {} : { url: c.url }),
     id: c.id,
     status: c.status,
