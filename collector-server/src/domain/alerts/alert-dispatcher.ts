@@ -1,6 +1,13 @@
 import type { AuditEntry } from '../audit/audit-log.js';
 import { captureLink, preferencesLink, queueLink } from './alert-links.js';
-import type { AlertCapture, AlertStore, Mailer, StaffRecipient, WebhookPoster } from './alert-ports.js';
+import type {
+  AlertCapture,
+  AlertStore,
+  DeliveryKey,
+  Mailer,
+  StaffRecipient,
+  WebhookPoster,
+} from './alert-ports.js';
 import { DEFAULT_ALERT_RULE, defaultPreferences, isUrgent } from './alert-rules.js';
 import type { AlertPreferences } from './alert-rules.js';
 
@@ -65,50 +72,57 @@ export class AlertDispatcher {
       };
       for (const person of await this.recipients(capture.schoolId, 'urgent')) {
         const key = { captureId: capture.id, channel: 'email' as const, recipient: person.userId };
-        if (await store.delivered(key)) continue;
-        try {
-          await this.deps.mailer.send(this.urgentMail(capture, school, person));
-        } catch (err) {
-          this.deps.log?.warn({ err, captureId: capture.id }, 'urgent alert e-mail failed; will retry');
-          continue;
-        }
-        await store.recordDelivery(key, this.deps.clock.now().toISOString());
-        await this.deps.audit.record({
-          action: 'alert.urgent.sent',
-          targetType: 'capture',
-          targetId: capture.id,
-          schoolId: capture.schoolId,
-          details: { channel: 'email', recipientUserId: person.userId },
-        });
-        sent += 1;
+        const delivered = await this.deliverOnce(capture, key, { recipientUserId: person.userId }, () =>
+          this.deps.mailer.send(this.urgentMail(capture, school, person)),
+        );
+        if (delivered) sent += 1;
       }
-      if (rule.webhookUrl !== null) {
-        const key = { captureId: capture.id, channel: 'webhook' as const, recipient: rule.webhookUrl };
-        if (await store.delivered(key)) continue;
-        try {
-          await this.deps.webhook.post(rule.webhookUrl, {
+      const url = rule.webhookUrl;
+      if (url !== null) {
+        const key = { captureId: capture.id, channel: 'webhook' as const, recipient: url };
+        const delivered = await this.deliverOnce(capture, key, {}, () =>
+          this.deps.webhook.post(url, {
             event: 'capture.urgent',
             captureId: capture.id,
             schoolId: capture.schoolId,
             capturedAt: capture.capturedAt,
             link: captureLink(this.deps.publicUrl, capture.id),
-          });
-        } catch (err) {
-          this.deps.log?.warn({ err, captureId: capture.id }, 'urgent alert webhook failed; will retry');
-          continue;
-        }
-        await store.recordDelivery(key, this.deps.clock.now().toISOString());
-        await this.deps.audit.record({
-          action: 'alert.urgent.sent',
-          targetType: 'capture',
-          targetId: capture.id,
-          schoolId: capture.schoolId,
-          details: { channel: 'webhook' },
-        });
-        sent += 1;
+          }),
+        );
+        if (delivered) sent += 1;
       }
     }
     return sent;
+  }
+
+  /**
+   * One urgent alert on one channel to one recipient, at most once: skipped when already delivered;
+   * a failed send is logged and left for the next tick; a sent one is recorded, then audited.
+   */
+  private async deliverOnce(
+    capture: AlertCapture,
+    key: DeliveryKey,
+    details: Record<string, unknown>,
+    send: () => Promise<void>,
+  ): Promise<boolean> {
+    const { store } = this.deps;
+    if (await store.delivered(key)) return false;
+    try {
+      await send();
+    } catch (err) {
+      const what = key.channel === 'email' ? 'e-mail' : 'webhook';
+      this.deps.log?.warn({ err, captureId: capture.id }, `urgent alert ${what} failed; will retry`);
+      return false;
+    }
+    await store.recordDelivery(key, this.deps.clock.now().toISOString());
+    await this.deps.audit.record({
+      action: 'alert.urgent.sent',
+      targetType: 'capture',
+      targetId: capture.id,
+      schoolId: capture.schoolId,
+      details: { channel: key.channel, ...details },
+    });
+    return true;
   }
 
   private urgentMail(capture: AlertCapture, school: { name: string; timeZone: string }, to: StaffRecipient) {
