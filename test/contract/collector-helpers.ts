@@ -9,7 +9,7 @@ import { type AppDeps, buildApp } from '../../collector-server/src/app.js';
 import { openStorage, type KyselyStorage } from '../../collector-server/src/adapters/storage.js';
 import { type Config, testConfig } from '../../collector-server/src/config/config.js';
 import { ensureFirstRun } from '../../collector-server/src/domain/first-run.js';
-import { hashPassword } from '../../collector-server/src/domain/secrets.js';
+import { hashPassword, hashToken } from '../../collector-server/src/domain/secrets.js';
 import type { Role } from '../../collector-server/src/ports/roles.js';
 import { dropSchema, freshSchemaName, postgresUrl } from './storage-postgres.js';
 
@@ -193,6 +193,26 @@ export async function addStaff(
     disabledAt: null,
   });
   for (const m of memberships) await storage.users.addMembership({ userId: id, ...m });
+  return id;
+}
+
+/** A further school (Europe/London) with an enrolment token of its own; answers its id. */
+export async function addSchool(
+  storage: KyselyStorage,
+  name: string,
+  enrolmentToken: string,
+): Promise<string> {
+  const id = randomUUID();
+  await storage.schools.create({ id, name, timeZone: 'Europe/London', createdAt: new Date().toISOString() });
+  await storage.enrolmentTokens.create({
+    id: randomUUID(),
+    schoolId: id,
+    tokenHash: hashToken(enrolmentToken),
+    label: 'B',
+    createdAt: new Date().toISOString(),
+    expiresAt: null,
+    revokedAt: null,
+  });
   return id;
 }
 

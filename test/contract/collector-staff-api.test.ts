@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../collector-server/src/domain/secrets.js';
 import { csrfTokenFor } from '../../collector-server/src/domain/moderation/csrf.js';
 import {
+  addSchool,
   ADMIN,
   addStaff,
   backends,
@@ -28,22 +28,7 @@ describe.each(await backends())('staff API on $name', (backend) => {
 
   beforeAll(async () => {
     h = await startCollector(backend.env());
-    schoolB = randomUUID();
-    await h.storage.schools.create({
-      id: schoolB,
-      name: 'B School',
-      timeZone: 'Europe/London',
-      createdAt: new Date().toISOString(),
-    });
-    await h.storage.enrolmentTokens.create({
-      id: randomUUID(),
-      schoolId: schoolB,
-      tokenHash: hashToken('school-b-enrolment-token'),
-      label: 'B',
-      createdAt: new Date().toISOString(),
-      expiresAt: null,
-      revokedAt: null,
-    });
+    schoolB = await addSchool(h.storage, 'B School', 'school-b-enrolment-token');
     await addStaff(h.storage, 'mod.a@school.test', PASSWORD, [{ schoolId: h.schoolId, role: 'moderator' }]);
     await addStaff(h.storage, 'mod.b@school.test', PASSWORD, [{ schoolId: schoolB, role: 'moderator' }]);
     await addStaff(h.storage, 'la.team@county.test', PASSWORD, [

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../../collector-server/src/domain/secrets.js';
 import { totpCode } from '../../collector-server/src/domain/moderation/totp.js';
 import {
+  addSchool,
   backends,
   captureParts,
   enrol,
@@ -64,22 +64,7 @@ describe.each(await backends())('moderation API on $name', (backend) => {
 
   beforeAll(async () => {
     h = await startCollector({ ...backend.env(), DEVICE_CAPTURES_PER_MINUTE: '100000' });
-    schoolB = randomUUID();
-    await h.storage.schools.create({
-      id: schoolB,
-      name: 'B School',
-      timeZone: 'Europe/London',
-      createdAt: new Date().toISOString(),
-    });
-    await h.storage.enrolmentTokens.create({
-      id: randomUUID(),
-      schoolId: schoolB,
-      tokenHash: hashToken('school-b-token'),
-      label: 'B',
-      createdAt: new Date().toISOString(),
-      expiresAt: null,
-      revokedAt: null,
-    });
+    schoolB = await addSchool(h.storage, 'B School', 'school-b-token');
     mod = await staffWithTotp(h.storage, 'mod@a.test', [{ schoolId: h.schoolId, role: 'moderator' }]);
     mod2 = await staffWithTotp(h.storage, 'mod2@a.test', [{ schoolId: h.schoolId, role: 'moderator' }]);
     dsl = await staffWithTotp(h.storage, 'dsl@a.test', [{ schoolId: h.schoolId, role: 'dsl' }]);

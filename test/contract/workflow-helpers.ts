@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { CaptureMetadata } from '@kestrel/shared/protocol';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { staffSecurityRepository } from '../../collector-server/src/adapters/repositories/staff-security.js';
 import { csrfTokenFor } from '../../collector-server/src/domain/moderation/csrf.js';
-import { hashToken } from '../../collector-server/src/domain/secrets.js';
 import type { Role } from '../../collector-server/src/ports/roles.js';
 import {
+  addSchool,
   ADMIN,
   type Harness,
   addStaff,
@@ -65,23 +64,8 @@ export async function workflowWorld(env: Record<string, string> = {}): Promise<W
     ...env,
   });
   const schoolA = h.schoolId;
-  const schoolB = randomUUID();
-  await h.storage.schools.create({
-    id: schoolB,
-    name: 'Brook Academy',
-    timeZone: 'Europe/London',
-    createdAt: new Date().toISOString(),
-  });
   const tokenB = 'school-b-enrolment-token-0123456789';
-  await h.storage.enrolmentTokens.create({
-    id: randomUUID(),
-    schoolId: schoolB,
-    tokenHash: hashToken(tokenB),
-    label: 'B',
-    createdAt: new Date().toISOString(),
-    expiresAt: null,
-    revokedAt: null,
-  });
+  const schoolB = await addSchool(h.storage, 'Brook Academy', tokenB);
   const deviceA = await enrol(h.app, 'LAB1-PC07');
   const res = await h.app.inject({
     method: 'POST',
