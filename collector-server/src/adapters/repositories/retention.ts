@@ -3,6 +3,7 @@ import type { RetentionStore } from '../../domain/retention/retention-ports.js';
 import { retentionPolicySchema } from '../../domain/retention/retention-policy.js';
 import type { Database } from '../db/schema.js';
 import { workflowDb } from '../db/workflow-schema.js';
+import { incidentsRepository } from './incidents.js';
 
 /**
  * Rows that hang off a capture and go with it. Moderation's tables hold notes and actions about
@@ -19,6 +20,7 @@ const CAPTURE_CHILD_TABLES = [
 
 export function retentionStore(base: Kysely<Database>): RetentionStore {
   const db = workflowDb(base);
+  const incidents = incidentsRepository(base);
   return {
     async schools() {
       return db.selectFrom('schools').select('id').orderBy('id').execute();
@@ -53,15 +55,8 @@ export function retentionStore(base: Kysely<Database>): RetentionStore {
         .execute();
       return rows.map((r) => ({ id: r.id, fileHashes: [r.screenshot_sha256, r.thumbnail_sha256] }));
     },
-    async protectedCaptureIds(schoolId) {
-      const rows = await db
-        .selectFrom('incident_evidence')
-        .innerJoin('incidents', 'incidents.id', 'incident_evidence.incident_id')
-        .select('incident_evidence.capture_id')
-        .where('incidents.school_id', '=', schoolId)
-        .execute();
-      return new Set(rows.map((r) => r.capture_id));
-    },
+    // What counts as evidence is the incident log's to say.
+    protectedCaptureIds: (schoolId) => incidents.protectedCaptureIds(schoolId),
     async deleteCaptures(ids) {
       if (ids.length === 0) return;
       await base.transaction().execute(async (trx) => {
