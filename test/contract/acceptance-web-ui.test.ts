@@ -5,7 +5,7 @@
  * accessible name, found by role and name as a screen reader would.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,10 +15,9 @@ import {
   parseFirstRun,
   startCollector,
 } from './support/collector.js';
+import { CHROMIUM, launchChromium } from './support/browser.js';
 import { cleanUp, eventually } from './support/processes.js';
 import { currentStep, totpCode } from './support/totp.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 let collector: Collector;
 let browser: Browser | undefined;
@@ -133,19 +132,7 @@ async function expectNamedControls(page: Page, where: string): Promise<string> {
 describe('web UI in a browser', () => {
   it('sign-in, two-factor set-up, queue, capture and every page in the navigation: headings, every control named', async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} (Debian "chromium")`).toBe(true);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const violations: string[] = [];

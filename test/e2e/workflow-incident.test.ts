@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode, totpStep } from '../../collector-server/src/domain/moderation/totp.js';
 import { ENROLMENT_TOKEN, type Harness, must, startCollector } from '../contract/collector-helpers.js';
 import { STAFF_PASSWORD, staffWithTotp, type StaffUser } from '../contract/moderation-helpers.js';
-import { launchChromium } from './ui-support/browser.js';
+import { launchChromium } from '../contract/support/browser.js';
 import { fakeScreen } from './ui-support/fake-screen.js';
 import { enrolDevice, minutesAgo, sendCapture } from './ui-support/seed.js';
 
