@@ -5,7 +5,7 @@ import { CATEGORY_LABELS } from '../lib/format.js';
 import { announce } from '../views/shell.js';
 import { pickSchool, schoolsFor, workflow } from './session.js';
 import type { AuditItem, DeviceRow } from './types.js';
-import { failed, loading, page, schoolPicker, when } from './widgets.js';
+import { failed, loading, page, schoolPicker, tableHead, when } from './widgets.js';
 
 const errorText = (e: unknown) => (e instanceof ApiError ? e.message : 'The request failed.');
 
@@ -51,17 +51,7 @@ export async function renderDevices(main: HTMLElement, query: URLSearchParams): 
       h(
         'table',
         { class: 'wf-table wf-devices' },
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            ...['Machine', 'Last seen', 'Agent', 'Lexicon', 'Queue', 'Evictions', 'Problems', ''].map((t) =>
-              h('th', { scope: 'col' }, t),
-            ),
-          ),
-        ),
+        tableHead(['Machine', 'Last seen', 'Agent', 'Lexicon', 'Queue', 'Evictions', 'Problems', '']),
         h(
           'tbody',
           null,
@@ -236,15 +226,7 @@ export async function renderAudit(main: HTMLElement, query: URLSearchParams): Pr
       h(
         'table',
         { class: 'wf-table' },
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            ...['#', 'When', 'Who', 'Action', 'Target', 'Details'].map((t) => h('th', { scope: 'col' }, t)),
-          ),
-        ),
+        tableHead(['#', 'When', 'Who', 'Action', 'Target', 'Details']),
         h(
           'tbody',
           null,

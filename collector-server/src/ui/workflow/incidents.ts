@@ -5,7 +5,7 @@ import { categoryLabel, severityLabel } from '../lib/format.js';
 import { announce } from '../views/shell.js';
 import { mayAnywhere, mayIn, schoolsFor, workflow } from './session.js';
 import type { Incident, IncidentDetail } from './types.js';
-import { ACTION_LABELS, failed, loading, page, when } from './widgets.js';
+import { ACTION_LABELS, failed, loading, page, tableHead, when } from './widgets.js';
 
 interface Escalation {
   id: string;
@@ -72,17 +72,7 @@ export async function renderIncidents(main: HTMLElement, query: URLSearchParams)
             h(
               'table',
               { class: 'wf-table' },
-              h(
-                'thead',
-                null,
-                h(
-                  'tr',
-                  null,
-                  ...['Captured', 'Pupil', 'Machine', 'Category', 'Severity', ''].map((t) =>
-                    h('th', { scope: 'col' }, t),
-                  ),
-                ),
-              ),
+              tableHead(['Captured', 'Pupil', 'Machine', 'Category', 'Severity', '']),
               h(
                 'tbody',
                 null,
@@ -136,17 +126,7 @@ export async function renderIncidents(main: HTMLElement, query: URLSearchParams)
           : h(
               'table',
               { class: 'wf-table' },
-              h(
-                'thead',
-                null,
-                h(
-                  'tr',
-                  null,
-                  ...['Reference', 'Title', 'Pupil', 'Status', 'Owner', 'Opened'].map((t) =>
-                    h('th', { scope: 'col' }, t),
-                  ),
-                ),
-              ),
+              tableHead(['Reference', 'Title', 'Pupil', 'Status', 'Owner', 'Opened']),
               h(
                 'tbody',
                 null,

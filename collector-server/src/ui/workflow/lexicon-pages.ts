@@ -4,7 +4,7 @@ import { h } from '../lib/dom.js';
 import { CATEGORY_LABELS, categoryLabel } from '../lib/format.js';
 import { announce } from '../views/shell.js';
 import { pickSchool, schoolsFor } from './session.js';
-import { failed, loading, page, schoolPicker, when } from './widgets.js';
+import { failed, loading, page, schoolPicker, tableHead, when } from './widgets.js';
 
 const errorText = (e: unknown) => (e instanceof ApiError ? e.message : 'The request failed.');
 
@@ -398,17 +398,7 @@ export async function renderExemptions(main: HTMLElement, query: URLSearchParams
       h(
         'table',
         { class: 'wf-table' },
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            ...['Categories', 'Machines', 'Reason', 'From', 'Until', 'State', ''].map((t) =>
-              h('th', { scope: 'col' }, t),
-            ),
-          ),
-        ),
+        tableHead(['Categories', 'Machines', 'Reason', 'From', 'Until', 'State', '']),
         h(
           'tbody',
           null,

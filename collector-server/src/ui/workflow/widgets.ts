@@ -25,6 +25,11 @@ export function schoolPicker(
   return h('p', { class: 'field wf-inline' }, h('label', { for: 'wf-school' }, 'School '), select);
 }
 
+/** A table's header row: one column header (`scope="col"`) per label. */
+export function tableHead(labels: readonly string[]): HTMLElement {
+  return h('thead', null, h('tr', null, ...labels.map((t) => h('th', { scope: 'col' }, t))));
+}
+
 export function stat(label: string, value: string | number, note?: string): HTMLElement {
   return h(
     'div',
