@@ -17,6 +17,24 @@ export interface RecordedAction {
   undoneAt: string | null;
 }
 
+function recordedActionOf(r: {
+  id: string;
+  actor_user_id: string;
+  action: string;
+  reason: string | null;
+  created_at: string;
+  undone_at: string | null;
+}): RecordedAction {
+  return {
+    id: r.id,
+    actorUserId: r.actor_user_id,
+    action: r.action,
+    reason: r.reason,
+    createdAt: r.created_at,
+    undoneAt: r.undone_at,
+  };
+}
+
 export interface HistoryEntry extends RecordedAction {
   actorEmail: string;
 }
@@ -89,16 +107,7 @@ export function moderationActionsRepository(db: Kysely<Database>) {
         .selectAll()
         .where('id', '=', id)
         .executeTakeFirst();
-      return r === undefined
-        ? undefined
-        : {
-            id: r.id,
-            actorUserId: r.actor_user_id,
-            action: r.action,
-            reason: r.reason,
-            createdAt: r.created_at,
-            undoneAt: r.undone_at,
-          };
+      return r === undefined ? undefined : recordedActionOf(r);
     },
 
     async items(actionId: string) {
@@ -153,15 +162,7 @@ export function moderationActionsRepository(db: Kysely<Database>) {
         .where('i.capture_id', '=', captureId)
         .orderBy('a.created_at')
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        actorUserId: r.actor_user_id,
-        action: r.action,
-        reason: r.reason,
-        createdAt: r.created_at,
-        undoneAt: r.undone_at,
-        actorEmail: r.email,
-      }));
+      return rows.map((r) => ({ ...recordedActionOf(r), actorEmail: r.email }));
     },
 
     async addNote(note: {
