@@ -48,9 +48,33 @@ export async function openStorage(target: DatabaseTarget): Promise<KyselyStorage
     db,
     dialect: connection.dialect,
     transaction: (fn) => db.transaction().execute((trx) => fn(repositories(trx))),
+    durably: connection.dialect === 'sqlite' ? sqliteDurably(db) : (fn) => fn(),
     async ping() {
       await sql`select 1`.execute(db);
     },
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * SQLite in WAL mode with `synchronous=NORMAL` loses the last commits on a power cut; `FULL` syncs
+ * the log at every commit, which heartbeats cannot afford. So `FULL` is on exactly while a durable
+ * write is in flight. The pragmas go through Kysely so they queue behind any open transaction
+ * (SQLite refuses to change the level inside one); writers arriving meanwhile wait for `FULL`.
+ * PostgreSQL commits durably already (`synchronous_commit` on).
+ */
+function sqliteDurably(db: Kysely<Database>): Storage['durably'] {
+  let writers = 0;
+  let level: Promise<unknown> = Promise.resolve();
+  const set = (value: 'FULL' | 'NORMAL') => sql.raw(`PRAGMA synchronous = ${value}`).execute(db);
+  return async (fn) => {
+    if (writers++ === 0) level = set('FULL');
+    try {
+      await level;
+      return await fn();
+    } finally {
+      // Failing to step back down leaves FULL on: slower, never less safe.
+      if (--writers === 0) level = set('NORMAL').catch(() => undefined);
+    }
   };
 }

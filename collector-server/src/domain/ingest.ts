@@ -66,7 +66,8 @@ export async function ingestCapture(
   };
   // One statement, so one transaction: the row commits whole or not at all. A concurrent resend may
   // win the race here; the unique constraint makes the loser answer the winner's id.
-  const result = await deps.storage.captures.insertOnce(capture);
+  // Durably: once we answer, the agent deletes its copy, so a power cut must not lose the row.
+  const result = await deps.storage.durably(() => deps.storage.captures.insertOnce(capture));
   const stale =
     device.lastSeenAt === null || Date.parse(now) - Date.parse(device.lastSeenAt) >= LAST_SEEN_RESOLUTION_MS;
   if (result.created && stale) await deps.storage.devices.touch(device.id, now);

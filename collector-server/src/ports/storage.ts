@@ -25,6 +25,11 @@ export interface Storage extends Repositories {
   readonly dialect: 'sqlite' | 'postgres';
   /** Runs `fn` in one transaction: all its writes commit together or none do. */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` so that what it commits survives a power cut, not only a process crash: evidence the
+   * agent will delete once it has our answer. Other writes keep the cheaper setting.
+   */
+  durably<T>(fn: () => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
