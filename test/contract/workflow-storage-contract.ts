@@ -287,15 +287,6 @@ export function workflowStorageContract(
       const recent = await store.capturesReceivedSince(daysAgo(2), 100);
       expect(recent.length).toBeGreaterThan(0);
       expect(recent.every((c) => c.receivedAt >= daysAgo(2))).toBe(true);
-      // Paging one at a time walks the same captures in the same order, none twice.
-      const walked: string[] = [];
-      for (let after: { receivedAt: string; id: string } | undefined; ;) {
-        const [next] = await store.capturesReceivedSince(daysAgo(2), 1, after);
-        if (next === undefined) break;
-        walked.push(next.id);
-        after = { receivedAt: next.receivedAt, id: next.id };
-      }
-      expect(walked).toEqual(recent.map((c) => c.id));
       expect(await store.staffOf(schoolId)).toEqual([
         {
           userId: dslId,

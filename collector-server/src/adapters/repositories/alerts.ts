@@ -42,20 +42,15 @@ export function alertStore(base: Kysely<Database>): AlertStore {
         .onConflict((oc) => oc.column('user_id').doUpdateSet(row))
         .execute();
     },
-    async capturesReceivedSince(since, limit, after) {
-      let q = db
+    async capturesReceivedSince(since, limit) {
+      const rows = await db
         .selectFrom('captures')
         .select(['id', 'school_id', 'category', 'severity', 'captured_at_utc', 'received_at', 'status'])
-        .where('received_at', '>=', since);
-      if (after !== undefined) {
-        q = q.where((e) =>
-          e.or([
-            e('received_at', '>', after.receivedAt),
-            e.and([e('received_at', '=', after.receivedAt), e('id', '>', after.id)]),
-          ]),
-        );
-      }
-      const rows = await q.orderBy('received_at').orderBy('id').limit(limit).execute();
+        .where('received_at', '>=', since)
+        .orderBy('received_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
       return rows.map((r) => ({
         id: r.id,
         schoolId: r.school_id,

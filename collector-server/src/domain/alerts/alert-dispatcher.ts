@@ -9,7 +9,7 @@ import type {
   WebhookPoster,
 } from './alert-ports.js';
 import { DEFAULT_ALERT_RULE, defaultPreferences, isUrgent } from './alert-rules.js';
-import type { AlertPreferences, AlertRule } from './alert-rules.js';
+import type { AlertPreferences } from './alert-rules.js';
 
 export interface AlertDispatcherDeps {
   store: AlertStore;
@@ -24,7 +24,6 @@ export interface AlertDispatcherDeps {
 }
 
 const HOUR = 3_600_000;
-const URGENT_PAGE = 500;
 const DIGEST_PERIOD: Record<'daily' | 'weekly', number> = { daily: 24 * HOUR, weekly: 7 * 24 * HOUR };
 
 function formatWhen(iso: string, timeZone: string): string {
@@ -60,62 +59,38 @@ export class AlertDispatcher {
     const { store } = this.deps;
     const now = this.deps.clock.now();
     const since = new Date(now.getTime() - (this.deps.lookbackMs ?? HOUR)).toISOString();
+    const captures = await store.capturesReceivedSince(since, 1_000);
     const schools = new Map((await store.schools()).map((s) => [s.id, s]));
-    const rules = new Map<string, AlertRule>();
-    const ruleOf = async (schoolId: string): Promise<AlertRule> => {
-      let rule = rules.get(schoolId);
-      if (rule === undefined) {
-        rule = (await store.rule(schoolId)) ?? DEFAULT_ALERT_RULE;
-        rules.set(schoolId, rule);
+    let sent = 0;
+    for (const capture of captures) {
+      const rule = (await store.rule(capture.schoolId)) ?? DEFAULT_ALERT_RULE;
+      if (!isUrgent(capture, rule) || capture.status === 'dismissed') continue;
+      const school = schools.get(capture.schoolId) ?? {
+        id: capture.schoolId,
+        name: capture.schoolId,
+        timeZone: 'Europe/London',
+      };
+      for (const person of await this.recipients(capture.schoolId, 'urgent')) {
+        const key = { captureId: capture.id, channel: 'email' as const, recipient: person.userId };
+        const delivered = await this.deliverOnce(capture, key, { recipientUserId: person.userId }, () =>
+          this.deps.mailer.send(this.urgentMail(capture, school, person)),
+        );
+        if (delivered) sent += 1;
       }
-      return rule;
-    };
-    let sent = 0;
-    // Page through the whole window: a busy hour (a class of 30 raising hundreds of low captures)
-    // must not push the one urgent capture past a single page.
-    for (let after: { receivedAt: string; id: string } | undefined; ;) {
-      const page = await store.capturesReceivedSince(since, URGENT_PAGE, after);
-      for (const capture of page)
-        sent += await this.alertIfUrgent(capture, await ruleOf(capture.schoolId), schools);
-      const last = page.at(-1);
-      if (page.length < URGENT_PAGE || last === undefined) break;
-      after = { receivedAt: last.receivedAt, id: last.id };
-    }
-    return sent;
-  }
-
-  private async alertIfUrgent(
-    capture: AlertCapture,
-    rule: AlertRule,
-    schools: Map<string, { id: string; name: string; timeZone: string }>,
-  ): Promise<number> {
-    let sent = 0;
-    if (!isUrgent(capture, rule) || capture.status === 'dismissed') return 0;
-    const school = schools.get(capture.schoolId) ?? {
-      id: capture.schoolId,
-      name: capture.schoolId,
-      timeZone: 'Europe/London',
-    };
-    for (const person of await this.recipients(capture.schoolId, 'urgent')) {
-      const key = { captureId: capture.id, channel: 'email' as const, recipient: person.userId };
-      const delivered = await this.deliverOnce(capture, key, { recipientUserId: person.userId }, () =>
-        this.deps.mailer.send(this.urgentMail(capture, school, person)),
-      );
-      if (delivered) sent += 1;
-    }
-    const url = rule.webhookUrl;
-    if (url !== null) {
-      const key = { captureId: capture.id, channel: 'webhook' as const, recipient: url };
-      const delivered = await this.deliverOnce(capture, key, {}, () =>
-        this.deps.webhook.post(url, {
-          event: 'capture.urgent',
-          captureId: capture.id,
-          schoolId: capture.schoolId,
-          capturedAt: capture.capturedAt,
-          link: captureLink(this.deps.publicUrl, capture.id),
-        }),
-      );
-      if (delivered) sent += 1;
+      const url = rule.webhookUrl;
+      if (url !== null) {
+        const key = { captureId: capture.id, channel: 'webhook' as const, recipient: url };
+        const delivered = await this.deliverOnce(capture, key, {}, () =>
+          this.deps.webhook.post(url, {
+            event: 'capture.urgent',
+            captureId: capture.id,
+            schoolId: capture.schoolId,
+            capturedAt: capture.capturedAt,
+            link: captureLink(this.deps.publicUrl, capture.id),
+          }),
+        );
+        if (delivered) sent += 1;
+      }
     }
     return sent;
   }

@@ -50,15 +50,8 @@ export interface AlertStore {
   setRule(schoolId: string, rule: AlertRule, by: string): Promise<void>;
   preferences(userId: string): Promise<AlertPreferences | undefined>;
   setPreferences(userId: string, prefs: AlertPreferences): Promise<void>;
-  /**
-   * Captures received at or after `since`, oldest first (the dispatcher's window), at most `limit`,
-   * and only those after `after` in that order when given (paging).
-   */
-  capturesReceivedSince(
-    since: string,
-    limit: number,
-    after?: { receivedAt: string; id: string },
-  ): Promise<AlertCapture[]>;
+  /** Captures received at or after `since`, oldest first (the dispatcher's window). */
+  capturesReceivedSince(since: string, limit: number): Promise<AlertCapture[]>;
   /** Whether an alert was delivered already (each alert goes out once). */
   delivered(key: DeliveryKey): Promise<boolean>;
   /** Recorded after a successful send: a crash in between repeats an alert rather than losing it. */

@@ -24,12 +24,8 @@ export class MemoryAlertStore implements AlertStore {
   async setPreferences(userId: string, prefs: AlertPreferences) {
     this.prefs.set(userId, prefs);
   }
-  async capturesReceivedSince(since: string, limit: number, after?: { receivedAt: string; id: string }) {
-    const key = (c: { receivedAt: string; id: string }) => `${c.receivedAt}|${c.id}`;
-    return this.captures
-      .filter((c) => c.receivedAt >= since && (after === undefined || key(c) > key(after)))
-      .sort((a, b) => (key(a) < key(b) ? -1 : 1))
-      .slice(0, limit);
+  async capturesReceivedSince(since: string, limit: number) {
+    return this.captures.filter((c) => c.receivedAt >= since).slice(0, limit);
   }
   async delivered(k: DeliveryKey) {
     return this.deliveries.has(`${k.captureId}|${k.channel}|${k.recipient}`);
