@@ -230,6 +230,7 @@ for (const backend of await backends()) {
         expect(csv.headers['content-type']).toContain('text/csv');
         expect(csv.body).toMatch(/^section,item,this month,previous month\r\n/);
         expect(csv.body).toContain('captures by category,illegal,1,0');
+        expect(csv.body).toContain('school,time zone,Europe/London');
       });
     });
 

@@ -6,7 +6,8 @@ import { reportSource } from '../adapters/repositories/report-source.js';
 import { ACTIONS } from '../domain/authz/actions.js';
 import { can } from '../domain/authz/policy.js';
 import { buildDashboard } from '../domain/reports/dashboard.js';
-import { buildMonthlyReport, monthlyReportCsv, previousPeriod } from '../domain/reports/monthly-report.js';
+import { buildMonthlyReport, monthlyReportCsv } from '../domain/reports/monthly-report.js';
+import { previousPeriod } from '../domain/reports/school-month.js';
 import { parseWith } from './parse.js';
 import { requireStaff, staffOf } from './staff-auth.js';
 import { assertCan, guarded, subjectOf } from './workflow-access.js';
@@ -32,13 +33,14 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     const schools = await storage.schools.list();
     return {
       user: { id: me.user.id, displayName: me.user.displayName },
-      lastMonth: previousPeriod(clock.now()),
       schools: schools
         .filter((s) => me.memberships.some((m) => m.schoolId === s.id))
         .map((s) => ({
           id: s.id,
           name: s.name,
           timeZone: s.timeZone,
+          // The last month that has ended at the school, in its own time zone.
+          lastMonth: previousPeriod(clock.now(), s.timeZone),
           roles: me.memberships.filter((m) => m.schoolId === s.id).map((m) => m.role),
           actions: ACTIONS.filter((a) => can(subject, a, s.id)),
         })),

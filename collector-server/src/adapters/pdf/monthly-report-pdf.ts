@@ -43,7 +43,8 @@ function barChart(doc: Pdf, rows: { label: string; value: number; previous: numb
  * Headteacher"): figures, trends and, in the full version, the open incidents by reference.
  */
 export async function renderMonthlyReportPdf(r: MonthlyReport): Promise<Buffer> {
-  const month = MONTH.format(new Date(r.from));
+  // Named from the period itself: `r.from` is the school's midnight, in UTC often the day before.
+  const month = MONTH.format(new Date(`${r.period}-15T12:00:00Z`));
   const doc = createPdf(`Safeguarding monitoring report ${r.period} ${r.schoolName}`);
   doc.font('heading').fontSize(18).text(`Safeguarding monitoring: ${month}`);
   doc.font('body').fontSize(11).text(safeText(r.schoolName));
@@ -53,6 +54,7 @@ export async function renderMonthlyReportPdf(r: MonthlyReport): Promise<Buffer> 
     .text(
       `Generated ${r.generatedAt}. ${r.openIncidents === null ? 'Governors’ version: aggregate figures only, no names.' : 'Contains incident references: keep within the safeguarding team and the headteacher.'}`,
     )
+    .text(`The month runs midnight to midnight at the school (${safeText(r.timeZone)}).`)
     .fillColor('black')
     .fontSize(10);
 

@@ -1,12 +1,13 @@
 import type { AuditEntry } from '../audit/audit-log.js';
 import type { MailMessage } from '../alerts/alert-ports.js';
 import type { ReportSource } from './dashboard.js';
-import { buildMonthlyReport, monthlyReportCsv, previousPeriod } from './monthly-report.js';
+import { buildMonthlyReport, monthlyReportCsv } from './monthly-report.js';
 import type { MonthlyReport } from './monthly-report.js';
+import { previousPeriod } from './school-month.js';
 
 export interface MonthlyReportJobDeps {
   source: ReportSource;
-  schools(): Promise<{ id: string; name: string }[]>;
+  schools(): Promise<{ id: string; name: string; timeZone: string }[]>;
   /** Headteachers of the school (active accounts): they receive the report. */
   headteachers(schoolId: string): Promise<{ userId: string; email: string }[]>;
   /** Marks a school's period as sent; false when it was already (each report goes out once). */
@@ -21,14 +22,15 @@ export interface MonthlyReportJobDeps {
 }
 
 /**
- * On the first days of a month, e-mails each school's headteachers last month's report. The mail
- * carries the governors' version (figures, no names) and a link to the full one.
+ * Once a month has ended at a school (midnight in the school's time zone), e-mails its
+ * headteachers that month's report. The mail carries the governors' version (figures, no names)
+ * and a link to the full one. Run hourly, so a school hears within the hour after its month ends.
  */
 export async function sendMonthlyReports(deps: MonthlyReportJobDeps): Promise<number> {
   const now = deps.clock.now();
-  const period = previousPeriod(now);
   let sent = 0;
   for (const school of await deps.schools()) {
+    const period = previousPeriod(now, school.timeZone);
     const to = await deps.headteachers(school.id);
     if (to.length === 0) continue;
     if (!(await deps.claimRun(school.id, period, now.toISOString()))) continue;

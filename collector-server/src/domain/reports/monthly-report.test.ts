@@ -19,6 +19,7 @@ describe('monthly report CSV', () => {
       schoolId: 'a',
       schoolName: '=HYPERLINK("http://evil.example")',
       period: '2026-10',
+      timeZone: 'Europe/London',
       from: '2026-10-01T00:00:00.000Z',
       to: '2026-11-01T00:00:00.000Z',
       generatedAt: '2026-11-01T01:00:00.000Z',

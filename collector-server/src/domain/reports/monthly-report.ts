@@ -4,12 +4,15 @@ import type { OpenIncidentRow, ReportSource, WeekFigures } from './dashboard.js'
 import { median, periodFigures } from './dashboard.js';
 import { toCsv } from '../csv.js';
 import type { CsvValue } from '../csv.js';
+import { monthBounds, periodBefore } from './school-month.js';
 
 export interface MonthlyReport {
   schoolId: string;
   schoolName: string;
-  /** `2026-11` */
+  /** `2026-11`: a calendar month at the school, midnight to midnight in `timeZone`. */
   period: string;
+  timeZone: string;
+  /** The month's first instant and the next month's, in UTC. */
   from: string;
   to: string;
   generatedAt: string;
@@ -25,32 +28,15 @@ export interface MonthlyReport {
   openIncidents: OpenIncidentRow[] | null;
 }
 
-/** `2026-11` → the month's bounds in UTC. */
-export function monthBounds(period: string): { from: string; to: string } {
-  const m = /^(\d{4})-(\d{2})$/.exec(period);
-  if (m === null) throw new Error(`not a month: ${period}`);
-  const year = Number(m[1]);
-  const month = Number(m[2]) - 1;
-  return {
-    from: new Date(Date.UTC(year, month, 1)).toISOString(),
-    to: new Date(Date.UTC(year, month + 1, 1)).toISOString(),
-  };
-}
-
-export function previousPeriod(now: Date): string {
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
-
 export async function buildMonthlyReport(
   source: ReportSource,
-  school: { id: string; name: string },
+  school: { id: string; name: string; timeZone: string },
   period: string,
   now: Date,
   options: { names: boolean },
 ): Promise<MonthlyReport> {
-  const { from, to } = monthBounds(period);
-  const prev = monthBounds(previousPeriod(new Date(from)));
+  const { from, to } = monthBounds(period, school.timeZone);
+  const prev = monthBounds(periodBefore(period), school.timeZone);
   const [captures, previousMonth, incidents, actions, durations, backlog, devices, open] = await Promise.all([
     periodFigures(source, school.id, from, to),
     periodFigures(source, school.id, prev.from, prev.to),
@@ -66,6 +52,7 @@ export async function buildMonthlyReport(
     schoolId: school.id,
     schoolName: school.name,
     period,
+    timeZone: school.timeZone,
     from,
     to,
     generatedAt: now.toISOString(),
@@ -85,6 +72,7 @@ export async function buildMonthlyReport(
 export function monthlyReportCsv(r: MonthlyReport): string {
   const rows: CsvValue[][] = [['section', 'item', 'this month', 'previous month']];
   rows.push(['school', r.schoolName, r.period, null]);
+  rows.push(['school', 'time zone', r.timeZone, null]);
   rows.push(['captures', 'total', r.captures.total, r.previousMonth.total]);
   for (const c of CATEGORIES as readonly Category[]) {
     rows.push(['captures by category', c, r.captures.byCategory[c], r.previousMonth.byCategory[c]]);

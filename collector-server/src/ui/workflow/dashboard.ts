@@ -7,7 +7,9 @@ import { pickSchool, schoolsFor } from './session.js';
 import type { Dashboard } from './types.js';
 import { failed, loading, page, schoolPicker, stat, when } from './widgets.js';
 
-const SHORT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+/** A week's end as the school's calendar shows it (23:30 UTC can be tomorrow in summer). */
+const shortDate = (iso: string, timeZone: string) =>
+  new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(new Date(iso));
 
 function hoursText(h: number | null): string {
   if (h === null) return '—';
@@ -110,7 +112,7 @@ export async function renderDashboard(main: HTMLElement, query: URLSearchParams)
           h('h2', { id: 'wf-weeks' }, 'Captures per week'),
           weekColumns(
             'Captures per week, the last eight weeks, this week on the right',
-            weeksOldestFirst.map((w) => ({ label: SHORT.format(new Date(w.to)), value: w.total })),
+            weeksOldestFirst.map((w) => ({ label: shortDate(w.to, school.timeZone), value: w.total })),
           ),
         ),
         h(
@@ -178,9 +180,10 @@ export async function renderDashboard(main: HTMLElement, query: URLSearchParams)
   );
 }
 
-export function renderReports(main: HTMLElement, query: URLSearchParams, lastMonth: string): void {
+export function renderReports(main: HTMLElement, query: URLSearchParams): void {
   const school = pickSchool('report.aggregate', query);
   if (!school) return failed(main, 'Your role has no reports.');
+  const lastMonth = school.lastMonth;
   const period = /^\d{4}-\d{2}$/.test(query.get('period') ?? '')
     ? (query.get('period') ?? lastMonth)
     : lastMonth;
@@ -215,7 +218,7 @@ export function renderReports(main: HTMLElement, query: URLSearchParams, lastMon
         h(
           'p',
           null,
-          'Sent to the headteacher by e-mail at the start of each month; download it here at any time.',
+          `A month runs midnight to midnight in ${school.timeZone}. Sent to the headteacher by e-mail within the hour after the month ends there; download it here at any time.`,
         ),
         h(
           'ul',

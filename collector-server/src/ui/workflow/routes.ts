@@ -3,7 +3,7 @@ import { renderAlerts, renderAudit, renderDevices } from './admin-pages.js';
 import { renderDashboard, renderReports } from './dashboard.js';
 import { renderIncident, renderIncidents } from './incidents.js';
 import { renderDataProtection, renderExemptions, renderLexicon } from './lexicon-pages.js';
-import { mayAnywhere, workflow } from './session.js';
+import { mayAnywhere } from './session.js';
 
 /** Renders a workflow page for `path` and answers true, or answers false (not a workflow page). */
 export function renderWorkflowRoute(main: HTMLElement, path: string, query: URLSearchParams): boolean {
@@ -21,7 +21,7 @@ export function renderWorkflowRoute(main: HTMLElement, path: string, query: URLS
     case '/incidents':
       return titled('Incidents', () => renderIncidents(main, query));
     case '/reports':
-      return titled('Reports', () => renderReports(main, query, workflow()?.lastMonth ?? ''));
+      return titled('Reports', () => renderReports(main, query));
     case '/devices':
       return titled('Devices', () => renderDevices(main, query));
     case '/audit':

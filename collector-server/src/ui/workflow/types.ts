@@ -3,13 +3,14 @@ export interface WorkflowSchool {
   id: string;
   name: string;
   timeZone: string;
+  /** The last month that has ended at the school: its default report. */
+  lastMonth: string;
   roles: string[];
   actions: string[];
 }
 
 export interface WorkflowMe {
   user: { id: string; displayName: string };
-  lastMonth: string;
   schools: WorkflowSchool[];
 }
 
