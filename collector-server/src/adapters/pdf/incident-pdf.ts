@@ -1,4 +1,4 @@
-import { ACTION_LABELS } from '../../domain/incidents/incident.js';
+import { ACTION_LABELS } from '../../domain/incidents/action-kinds.js';
 import type { IncidentDetail } from '../../domain/incidents/incident-service.js';
 import type { ReferralEvidence } from '../../domain/incidents/referral-pack.js';
 import { createPdf, fields, finishPdf, heading, safeText } from './pdf-document.js';

@@ -1,6 +1,5 @@
 import { CATEGORIES } from '@kestrel/shared/protocol';
-import { ACTION_LABELS } from '../../domain/incidents/incident.js';
-import type { ActionKind } from '../../domain/incidents/incident.js';
+import { actionLabel } from '../../domain/incidents/action-kinds.js';
 import type { MonthlyReport } from '../../domain/reports/monthly-report.js';
 import type { Pdf } from './pdf-document.js';
 import { createPdf, fields, finishPdf, heading, safeText } from './pdf-document.js';
@@ -98,7 +97,7 @@ export async function renderMonthlyReportPdf(r: MonthlyReport): Promise<Buffer> 
 
   heading(doc, 'Actions taken on incidents');
   if (r.actions.length === 0) doc.text('None recorded this month.');
-  for (const a of r.actions) doc.text(`${ACTION_LABELS[a.kind as ActionKind] ?? a.kind}: ${a.n}`);
+  for (const a of r.actions) doc.text(`${actionLabel(a.kind)}: ${a.n}`);
 
   if (r.openIncidents !== null) {
     heading(doc, 'Open incidents');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ACTION_KINDS, ILLEGAL_ANSWERS, INCIDENT_STATUSES, INTENT_ANSWERS, PUPIL_ROLES } from './incident.js';
+import { ACTION_KINDS } from './action-kinds.js';
+import { ILLEGAL_ANSWERS, INCIDENT_STATUSES, INTENT_ANSWERS, PUPIL_ROLES } from './incident.js';
 
 const text = (max: number) => z.string().trim().max(max);
 const isoDate = z.iso.datetime({ offset: true });

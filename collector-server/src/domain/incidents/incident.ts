@@ -1,4 +1,5 @@
 import type { Category, Severity } from '@kestrel/shared/protocol';
+import type { ActionKind } from './action-kinds.js';
 
 export const INCIDENT_STATUSES = ['open', 'in-progress', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
@@ -15,22 +16,7 @@ export type PupilRole = (typeof PUPIL_ROLES)[number];
 export const INTENT_ANSWERS = ['unknown', 'accidental', 'deliberate'] as const;
 export type IntentAnswer = (typeof INTENT_ANSWERS)[number];
 
-/** The seeds' actions, in the order the flowcharts name them. */
-export const ACTION_KINDS = [
-  'police-informed',
-  'lado-contacted',
-  'social-care-referral',
-  'parents-informed',
-  'device-confiscated',
-  'account-disabled',
-  'sanction',
-  'support',
-  'ceop-or-iwf-report',
-  'governors-informed',
-  'hr-advice',
-  'other',
-] as const;
-export type ActionKind = (typeof ACTION_KINDS)[number];
+export type { ActionKind } from './action-kinds.js';
 
 export interface IncidentAnswers {
   illegal: IllegalAnswer;
@@ -107,19 +93,3 @@ export interface EvidenceCapture {
   screenshotSha256: string | null;
   screenshotMediaType: string | null;
 }
-
-/** How each action reads in documents (the UI has the same labels). */
-export const ACTION_LABELS: Record<ActionKind, string> = {
-  'police-informed': 'Police informed',
-  'lado-contacted': 'LADO contacted',
-  'social-care-referral': 'Children’s social care referral',
-  'parents-informed': 'Parents or carers informed',
-  'device-confiscated': 'Device confiscated',
-  'account-disabled': 'Account disabled',
-  sanction: 'Sanction',
-  support: 'Support put in place',
-  'ceop-or-iwf-report': 'CEOP or IWF report',
-  'governors-informed': 'Governors informed',
-  'hr-advice': 'HR advice taken',
-  other: 'Other',
-};

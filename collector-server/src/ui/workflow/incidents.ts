@@ -1,11 +1,12 @@
 /** The e-safety incident log: the DSL's in-tray of escalations, the list, and one incident. */
 import { ApiError, getJson, postJson, request } from '../lib/api.js';
+import { ACTION_KINDS, ACTION_LABELS, actionLabel } from '../../domain/incidents/action-kinds.js';
 import { h } from '../lib/dom.js';
 import { categoryLabel, severityLabel } from '../lib/format.js';
 import { announce } from '../views/shell.js';
 import { mayAnywhere, mayIn, schoolsFor, workflow } from './session.js';
 import type { Incident, IncidentDetail } from './types.js';
-import { ACTION_LABELS, failed, loading, page, tableHead, when } from './widgets.js';
+import { failed, loading, page, tableHead, when } from './widgets.js';
 
 interface Escalation {
   id: string;
@@ -303,7 +304,7 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
   const kind = h(
     'select',
     { id: 'wf-action-kind' },
-    ...Object.entries(ACTION_LABELS).map(([v, label]) => h('option', { value: v }, label)),
+    ...ACTION_KINDS.map((k) => h('option', { value: k }, ACTION_LABELS[k])),
   );
   const detail = h('input', { id: 'wf-action-detail', type: 'text', maxlength: 2000 });
   const noteText = h('textarea', { id: 'wf-note', rows: 3, maxlength: 10000, required: true });
@@ -403,7 +404,7 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
                   h(
                     'li',
                     null,
-                    h('strong', null, ACTION_LABELS[a.kind] ?? a.kind),
+                    h('strong', null, actionLabel(a.kind)),
                     ` · ${when(a.takenAt, tz)} · ${who(a.recordedBy)}`,
                     a.detail ? h('span', { class: 'block' }, a.detail) : null,
                   ),

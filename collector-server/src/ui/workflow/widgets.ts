@@ -69,18 +69,3 @@ export function when(iso: string | null, timeZone: string): string {
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
-
-export const ACTION_LABELS: Record<string, string> = {
-  'police-informed': 'Police informed',
-  'lado-contacted': 'LADO contacted',
-  'social-care-referral': 'Children’s social care referral',
-  'parents-informed': 'Parents or carers informed',
-  'device-confiscated': 'Device confiscated',
-  'account-disabled': 'Account disabled',
-  sanction: 'Sanction',
-  support: 'Support put in place',
-  'ceop-or-iwf-report': 'CEOP or IWF report',
-  'governors-informed': 'Governors informed',
-  'hr-advice': 'HR advice taken',
-  other: 'Other',
-};
