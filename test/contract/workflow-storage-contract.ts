@@ -17,6 +17,7 @@ import { evidenceCaptures } from '../../collector-server/src/adapters/repositori
 import { incidentsRepository } from '../../collector-server/src/adapters/repositories/incidents.js';
 import { retentionStore } from '../../collector-server/src/adapters/repositories/retention.js';
 import type { KyselyStorage } from '../../collector-server/src/adapters/storage.js';
+import { DEFAULT_ALERT_RULE } from '../../collector-server/src/domain/alerts/alert-rules.js';
 import { verifyChain } from '../../collector-server/src/domain/audit/audit-chain.js';
 import type { Subject } from '../../collector-server/src/domain/authz/policy.js';
 import { IncidentService } from '../../collector-server/src/domain/incidents/incident-service.js';
@@ -310,6 +311,127 @@ export function workflowStorageContract(
         targetId: null,
         schoolId: null,
       });
+    });
+
+    it('selects urgent captures still to alert in the database, page by page, per school rule', async () => {
+      const store = alertStore(s.db);
+      const [x, y] = [randomUUID(), randomUUID()];
+      const devices: Record<string, string> = {};
+      for (const id of [x, y]) {
+        await s.schools.create({
+          id,
+          name: `School ${id}`,
+          timeZone: 'Europe/London',
+          createdAt: daysAgo(900),
+        });
+        devices[id] = randomUUID();
+        await s.devices.create({
+          id: devices[id],
+          schoolId: id,
+          hostname: 'LAB-PC2',
+          os: 'windows',
+          agentVersion: '1.0.0',
+          tokenHash: randomUUID().replace(/-/g, '').padEnd(64, '1'),
+          enrolmentTokenId: null,
+          enrolledAt: daysAgo(900),
+          revokedAt: null,
+          lastSeenAt: null,
+        });
+      }
+      // One screenshot for all: only the rows matter here.
+      const template = await addCapture({
+        schoolId: x,
+        deviceId: devices[x],
+        category: 'gambling',
+        severity: 1,
+      });
+      const received = (minutesAgo: number) => new Date(NOW - minutesAgo * 60_000).toISOString();
+      const add = async (school: string, minutesAgo: number, over: Partial<Capture> = {}) => {
+        const c: Capture = {
+          ...template,
+          id: randomUUID(),
+          captureId: randomUUID(),
+          schoolId: school,
+          deviceId: devices[school] ?? deviceId,
+          receivedAt: received(minutesAgo),
+          ...over,
+        };
+        await s.captures.insertOnce(c);
+        return c;
+      };
+      // More than two pages of low captures come first in the window.
+      for (let i = 0; i < 12; i += 1) await add(x, 50 - i, { category: 'gambling', severity: 2 });
+      const urgent = [
+        await add(x, 30, { category: 'cse', severity: 3 }),
+        await add(x, 29, { category: 'bullying', severity: 5 }),
+        ...(await Promise.all(
+          [24, 23, 22, 22, 22, 21].map((m) => add(x, m, { category: 'illegal', severity: 1 })),
+        )),
+      ].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || (a.id < b.id ? -1 : 1));
+      const dismissed = await add(x, 28, { category: 'suicide', severity: 5, status: 'dismissed' });
+      const done = await add(x, 27, { category: 'self-harm', severity: 4 });
+      await add(x, 25 * 60, { category: 'suicide', severity: 5 }); // before the window
+      await store.markAlerted(done.id, daysAgo(0));
+      await store.markAlerted(done.id, daysAgo(0));
+
+      const rule = DEFAULT_ALERT_RULE;
+      const since = received(24 * 60);
+      const first = await store.urgentCandidates({ schoolId: x, rule, since, after: null, limit: 5 });
+      expect(first.map((c) => c.id)).toEqual(urgent.slice(0, 5).map((c) => c.id));
+      const last = first[4];
+      if (last === undefined) throw new Error('first page is short');
+      const second = await store.urgentCandidates({ schoolId: x, rule, since, after: last, limit: 5 });
+      expect(second.map((c) => c.id)).toEqual(urgent.slice(5).map((c) => c.id));
+      expect(second[0]).toEqual({
+        id: urgent[5]?.id,
+        schoolId: x,
+        category: urgent[5]?.category,
+        severity: urgent[5]?.severity,
+        capturedAt: template.capturedAtUtc,
+        receivedAt: urgent[5]?.receivedAt,
+        status: 'unreviewed',
+      });
+      const all = await store.urgentCandidates({ schoolId: x, rule, since, after: null, limit: 100 });
+      expect(all.map((c) => c.id)).not.toContain(dismissed.id);
+      expect(all.map((c) => c.id)).not.toContain(done.id);
+      expect(all).toHaveLength(8);
+
+      // Another school's rule: bullying only, severity never.
+      const bullying = await add(y, 10, { category: 'bullying', severity: 2 });
+      await add(y, 9, { category: 'suicide', severity: 5 });
+      const yRule = { categories: ['bullying' as const], minSeverity: 6 };
+      expect(
+        (await store.urgentCandidates({ schoolId: y, rule: yRule, since, after: null, limit: 5 })).map(
+          (c) => c.id,
+        ),
+      ).toEqual([bullying.id]);
+      expect(
+        await store.urgentCandidates({
+          schoolId: y,
+          rule: { categories: [], minSeverity: 6 },
+          since,
+          after: null,
+          limit: 5,
+        }),
+      ).toEqual([]);
+
+      // Deliveries of a page in one read; the alerted marker is not a delivery.
+      const [u0, u1] = urgent;
+      if (u0 === undefined || u1 === undefined) throw new Error('no urgent captures');
+      await store.recordDelivery({ captureId: u0.id, channel: 'email', recipient: dslId }, daysAgo(0));
+      await store.recordDelivery(
+        { captureId: u0.id, channel: 'webhook', recipient: 'https://h.example/k' },
+        daysAgo(0),
+      );
+      const got = await store.deliveriesFor([u0.id, u1.id, done.id]);
+      expect(got.sort((a, b) => a.channel.localeCompare(b.channel))).toEqual([
+        { captureId: u0.id, channel: 'email', recipient: dslId },
+        { captureId: u0.id, channel: 'webhook', recipient: 'https://h.example/k' },
+      ]);
+      expect(await store.deliveriesFor([])).toEqual([]);
+      await store.markAlerted(u0.id, daysAgo(0));
+      const after = await store.urgentCandidates({ schoolId: x, rule, since, after: null, limit: 100 });
+      expect(after.map((c) => c.id)).toEqual(urgent.slice(1).map((c) => c.id));
     });
   });
 }

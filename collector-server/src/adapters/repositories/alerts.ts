@@ -1,11 +1,38 @@
 import type { Category, Severity } from '@kestrel/shared/protocol';
 import type { Kysely } from 'kysely';
-import type { AlertStore, StaffRecipient } from '../../domain/alerts/alert-ports.js';
+import type { AlertCapture, AlertStore, StaffRecipient } from '../../domain/alerts/alert-ports.js';
 import { alertRuleSchema } from '../../domain/alerts/alert-rules.js';
 import type { Digest } from '../../domain/alerts/alert-rules.js';
 import type { Role } from '../../ports/roles.js';
 import type { Database } from '../db/schema.js';
 import { workflowDb } from '../db/workflow-schema.js';
+
+/**
+ * `markAlerted` is a row in `alert_deliveries` on this pseudo-channel: looked up through the table's
+ * primary key (capture_id, channel, recipient) and removed with the capture by retention, like
+ * every other delivery row.
+ */
+const ALERTED_CHANNEL = 'alerted';
+
+function toAlertCapture(r: {
+  id: string;
+  school_id: string;
+  category: string;
+  severity: number;
+  captured_at_utc: string;
+  received_at: string;
+  status: string;
+}): AlertCapture {
+  return {
+    id: r.id,
+    schoolId: r.school_id,
+    category: r.category as Category,
+    severity: r.severity as Severity,
+    capturedAt: r.captured_at_utc,
+    receivedAt: r.received_at,
+    status: r.status,
+  };
+}
 
 export function alertStore(base: Kysely<Database>): AlertStore {
   const db = workflowDb(base);
@@ -51,15 +78,68 @@ export function alertStore(base: Kysely<Database>): AlertStore {
         .orderBy('id')
         .limit(limit)
         .execute();
+      return rows.map(toAlertCapture);
+    },
+    async urgentCandidates({ schoolId, rule, since, after, limit }) {
+      // Walks captures_school_received (school_id, received_at, id) from the cursor; the marker is
+      // probed through alert_deliveries' primary key. Memory is one page, however busy the window.
+      let query = db
+        .selectFrom('captures as c')
+        .select([
+          'c.id',
+          'c.school_id',
+          'c.category',
+          'c.severity',
+          'c.captured_at_utc',
+          'c.received_at',
+          'c.status',
+        ])
+        .where('c.school_id', '=', schoolId)
+        .where('c.received_at', '>=', since)
+        .where('c.status', '!=', 'dismissed')
+        .where((eb) =>
+          eb.or([
+            eb('c.severity', '>=', rule.minSeverity),
+            ...(rule.categories.length === 0 ? [] : [eb('c.category', 'in', rule.categories)]),
+          ]),
+        )
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('alert_deliveries as d')
+                .select('d.capture_id')
+                .whereRef('d.capture_id', '=', 'c.id')
+                .where('d.channel', '=', ALERTED_CHANNEL),
+            ),
+          ),
+        );
+      if (after !== null)
+        query = query.where((eb) =>
+          eb(eb.refTuple('c.received_at', 'c.id'), '>', eb.tuple(after.receivedAt, after.id)),
+        );
+      const rows = await query.orderBy('c.received_at').orderBy('c.id').limit(limit).execute();
+      return rows.map(toAlertCapture);
+    },
+    async deliveriesFor(captureIds) {
+      if (captureIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('alert_deliveries')
+        .select(['capture_id', 'channel', 'recipient'])
+        .where('capture_id', 'in', [...captureIds])
+        .where('channel', 'in', ['email', 'webhook'])
+        .execute();
       return rows.map((r) => ({
-        id: r.id,
-        schoolId: r.school_id,
-        category: r.category as Category,
-        severity: r.severity as Severity,
-        capturedAt: r.captured_at_utc,
-        receivedAt: r.received_at,
-        status: r.status,
+        captureId: r.capture_id,
+        channel: r.channel as 'email' | 'webhook',
+        recipient: r.recipient,
       }));
+    },
+    async markAlerted(captureId, at) {
+      await db
+        .insertInto('alert_deliveries')
+        .values({ capture_id: captureId, channel: ALERTED_CHANNEL, recipient: '', delivered_at: at })
+        .onConflict((oc) => oc.columns(['capture_id', 'channel', 'recipient']).doNothing())
+        .execute();
     },
     async delivered(k) {
       const r = await db

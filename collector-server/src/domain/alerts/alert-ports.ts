@@ -45,6 +45,24 @@ export interface DeliveryKey {
   recipient: string;
 }
 
+/** Where the previous page of urgent candidates ended (keyset on received time, then id). */
+export interface CaptureCursor {
+  receivedAt: string;
+  id: string;
+}
+
+/** One page of a school's urgent captures that still need alerting. */
+export interface UrgentCandidatesQuery {
+  schoolId: string;
+  /** The school's rule: urgent when the category is listed or the severity reaches `minSeverity`. */
+  rule: Pick<AlertRule, 'categories' | 'minSeverity'>;
+  /** Received at or after this. */
+  since: string;
+  /** Strictly after this capture in (received time, id) order; null for the first page. */
+  after: CaptureCursor | null;
+  limit: number;
+}
+
 export interface AlertStore {
   rule(schoolId: string): Promise<AlertRule | undefined>;
   setRule(schoolId: string, rule: AlertRule, by: string): Promise<void>;
@@ -52,6 +70,16 @@ export interface AlertStore {
   setPreferences(userId: string, prefs: AlertPreferences): Promise<void>;
   /** Captures received at or after `since`, oldest first (the dispatcher's window). */
   capturesReceivedSince(since: string, limit: number): Promise<AlertCapture[]>;
+  /**
+   * The school's urgent captures received since `query.since`, not dismissed and not yet marked
+   * alerted (`markAlerted`), oldest first, one bounded page after the cursor. Selected in the
+   * database, so a busy hour of other captures never pushes an urgent one off the page.
+   */
+  urgentCandidates(query: UrgentCandidatesQuery): Promise<AlertCapture[]>;
+  /** The deliveries already recorded for these captures (one query for a page of candidates). */
+  deliveriesFor(captureIds: readonly string[]): Promise<DeliveryKey[]>;
+  /** Every alert for this capture went out: `urgentCandidates` never returns it again. */
+  markAlerted(captureId: string, at: string): Promise<void>;
   /** Whether an alert was delivered already (each alert goes out once). */
   delivered(key: DeliveryKey): Promise<boolean>;
   /** Recorded after a successful send: a crash in between repeats an alert rather than losing it. */

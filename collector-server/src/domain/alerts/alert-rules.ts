@@ -19,7 +19,10 @@ export const DEFAULT_ALERT_RULE: AlertRule = {
   webhookUrl: null,
 };
 
-export function isUrgent(capture: { category: Category; severity: number }, rule: AlertRule): boolean {
+export function isUrgent(
+  capture: { category: Category; severity: number },
+  rule: Pick<AlertRule, 'categories' | 'minSeverity'>,
+): boolean {
   return rule.categories.includes(capture.category) || capture.severity >= rule.minSeverity;
 }
 

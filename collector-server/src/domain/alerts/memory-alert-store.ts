@@ -1,6 +1,15 @@
 import type { Category } from '@kestrel/shared/protocol';
-import type { AlertCapture, AlertStore, DeliveryKey, StaffRecipient } from './alert-ports.js';
+import type {
+  AlertCapture,
+  AlertStore,
+  DeliveryKey,
+  StaffRecipient,
+  UrgentCandidatesQuery,
+} from './alert-ports.js';
+import { isUrgent } from './alert-rules.js';
 import type { AlertPreferences, AlertRule } from './alert-rules.js';
+
+const keyOf = (k: DeliveryKey) => `${k.captureId}|${k.channel}|${k.recipient}`;
 
 /** In-memory alert storage for domain tests. */
 export class MemoryAlertStore implements AlertStore {
@@ -8,6 +17,8 @@ export class MemoryAlertStore implements AlertStore {
   rules = new Map<string, AlertRule>();
   prefs = new Map<string, AlertPreferences>();
   deliveries = new Set<string>();
+  /** Captures whose alerts all went out (`markAlerted`). */
+  alerted = new Set<string>();
   digests = new Map<string, string>();
   schoolRows: { id: string; name: string; timeZone: string }[] = [];
   staff = new Map<string, StaffRecipient[]>();
@@ -27,11 +38,41 @@ export class MemoryAlertStore implements AlertStore {
   async capturesReceivedSince(since: string, limit: number) {
     return this.captures.filter((c) => c.receivedAt >= since).slice(0, limit);
   }
+  async urgentCandidates(q: UrgentCandidatesQuery) {
+    const after = q.after;
+    return this.captures
+      .filter(
+        (c) =>
+          c.schoolId === q.schoolId &&
+          c.receivedAt >= q.since &&
+          c.status !== 'dismissed' &&
+          isUrgent(c, q.rule) &&
+          !this.alerted.has(c.id) &&
+          (after === null ||
+            c.receivedAt > after.receivedAt ||
+            (c.receivedAt === after.receivedAt && c.id > after.id)),
+      )
+      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, q.limit);
+  }
+  async deliveriesFor(captureIds: readonly string[]) {
+    const ids = new Set(captureIds);
+    const out: DeliveryKey[] = [];
+    for (const key of this.deliveries) {
+      const [captureId = '', channel, ...recipient] = key.split('|');
+      if (ids.has(captureId))
+        out.push({ captureId, channel: channel as DeliveryKey['channel'], recipient: recipient.join('|') });
+    }
+    return out;
+  }
+  async markAlerted(captureId: string) {
+    this.alerted.add(captureId);
+  }
   async delivered(k: DeliveryKey) {
-    return this.deliveries.has(`${k.captureId}|${k.channel}|${k.recipient}`);
+    return this.deliveries.has(keyOf(k));
   }
   async recordDelivery(k: DeliveryKey) {
-    this.deliveries.add(`${k.captureId}|${k.channel}|${k.recipient}`);
+    this.deliveries.add(keyOf(k));
   }
   async lastDigest(userId: string) {
     return this.digests.get(userId);
