@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Repositories, Storage } from '../ports/storage.js';
 import { type DatabaseTarget, connect } from './db/connect.js';
 import { migrateToLatest } from './db/migrator.js';
+import { WalSync, type WalSyncOptions } from './db/wal-sync.js';
 import type { Database } from './db/schema.js';
 import { auditEventsRepository } from './repositories/audit-events.js';
 import { capturesRepository } from './repositories/captures.js';
@@ -34,7 +35,10 @@ export interface KyselyStorage extends Storage {
 }
 
 /** Opens the database (SQLite or PostgreSQL), runs pending migrations and returns the repositories. */
-export async function openStorage(target: DatabaseTarget): Promise<KyselyStorage> {
+export async function openStorage(
+  target: DatabaseTarget,
+  options: { walSync?: WalSyncOptions } = {},
+): Promise<KyselyStorage> {
   const connection = await connect(target);
   try {
     await migrateToLatest(connection);
@@ -43,38 +47,31 @@ export async function openStorage(target: DatabaseTarget): Promise<KyselyStorage
     throw err;
   }
   const { db } = connection;
+  const walSync =
+    target.kind === 'sqlite' && connection.dialect === 'sqlite'
+      ? new WalSync(`${target.file}-wal`, options.walSync)
+      : undefined;
   return {
     ...repositories(db),
     db,
     dialect: connection.dialect,
     transaction: (fn) => db.transaction().execute((trx) => fn(repositories(trx))),
-    durably: connection.dialect === 'sqlite' ? sqliteDurably(db) : (fn) => fn(),
+    // PostgreSQL commits durably already (`synchronous_commit` on); SQLite commits at NORMAL and
+    // syncs its log afterwards, off the event loop (wal-sync.ts).
+    durably:
+      walSync === undefined
+        ? (fn) => fn()
+        : async (fn) => {
+            const result = await fn();
+            await walSync.sync();
+            return result;
+          },
     async ping() {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
-  };
-}
-
-/**
- * SQLite in WAL mode with `synchronous=NORMAL` loses the last commits on a power cut; `FULL` syncs
- * the log at every commit, which heartbeats cannot afford. So `FULL` is on exactly while a durable
- * write is in flight. The pragmas go through Kysely so they queue behind any open transaction
- * (SQLite refuses to change the level inside one); writers arriving meanwhile wait for `FULL`.
- * PostgreSQL commits durably already (`synchronous_commit` on).
- */
-function sqliteDurably(db: Kysely<Database>): Storage['durably'] {
-  let writers = 0;
-  let level: Promise<unknown> = Promise.resolve();
-  const set = (value: 'FULL' | 'NORMAL') => sql.raw(`PRAGMA synchronous = ${value}`).execute(db);
-  return async (fn) => {
-    if (writers++ === 0) level = set('FULL');
-    try {
-      await level;
-      return await fn();
-    } finally {
-      // Failing to step back down leaves FULL on: slower, never less safe.
-      if (--writers === 0) level = set('NORMAL').catch(() => undefined);
-    }
+    async close() {
+      await walSync?.close();
+      await db.destroy();
+    },
   };
 }
