@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   app.addHook('onClose', async () => storage.close());
   // Urgent alerts, digests, the monthly report and the retention purge (docs/workflow.md).
   workflowJobs(app).start();
+  await migrateScreenshotLayout(app);
 
   const address = await app.listen({ port: config.port, host: config.host });
   const url = config.publicUrl ?? address;
@@ -72,6 +73,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Before the first request: screenshots stored by earlier releases move to today's layout. */
+async function migrateScreenshotLayout(app: FastifyInstance): Promise<void> {
+  const { screenshots } = app.kestrel;
+  if (!(screenshots instanceof DiskScreenshotStore)) return;
+  const moved = await screenshots.migrateLegacyLayout((n) =>
+    app.log.info({ moved: n }, 'moving screenshots to the one-level layout'),
+  );
+  if (moved > 0) app.log.info({ moved }, 'screenshots moved to the one-level layout');
 }
 
 async function housekeeping(app: FastifyInstance): Promise<void> {

@@ -1,15 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readFile, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ScreenshotStore } from '../ports/screenshot-store.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+const FAN_OUT = /^[0-9a-f]{2}$/;
 const fsyncAsync = promisify(fsync);
 
 /**
- * Files under `root/ab/cd/abcd…` named by the SHA-256 of their bytes. Writes go to a temporary file
+ * Files under `root/ab/abcd…` named by the SHA-256 of their bytes: 256 fan-out directories, made
+ * once each (a directory costs as much as a durable write to create, so a deeper fan-out would make
+ * one for almost every file for years; a million captures are ~8,000 files a directory, which
+ * indexed directories handle well). Writes go to a temporary file
  * in the destination directory, are fsynced, renamed into place and the directory fsynced, so a file
  * under its final name is always whole and, once `put` resolves, survives a power cut. A write with
  * `durable: false` (thumbnails, which can be made again from their screenshot) skips both fsyncs:
@@ -17,7 +21,7 @@ const fsyncAsync = promisify(fsync);
  * removed by `collectTemporaryFiles()`.
  */
 export class DiskScreenshotStore implements ScreenshotStore {
-  /** Fan-out directories already created (at most 65,536): no mkdir per write. */
+  /** Fan-out directories already created (at most 256): no mkdir per write. */
   private readonly knownDirs = new Set<string>();
 
   constructor(
@@ -28,12 +32,12 @@ export class DiskScreenshotStore implements ScreenshotStore {
   pathOf(sha256: string): string {
     // The only path input is a hash we computed (or validated), never a client string.
     if (!SHA256_HEX.test(sha256)) throw new Error('not a SHA-256 hex digest');
-    return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    return join(this.root, sha256.slice(0, 2), sha256);
   }
 
   async put(bytes: Buffer, options: { durable?: boolean } = {}): Promise<string> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const dir = join(this.root, sha256.slice(0, 2), sha256.slice(2, 4));
+    const dir = join(this.root, sha256.slice(0, 2));
     const finalPath = join(dir, sha256);
     if (existsSync(finalPath)) return sha256;
     const durable = this.options.fsync && options.durable !== false;
@@ -115,11 +119,9 @@ export class DiskScreenshotStore implements ScreenshotStore {
   }
 
   async *list(): AsyncIterable<string> {
-    for (const a of await readdirOrEmpty(this.root)) {
-      for (const b of await readdirOrEmpty(join(this.root, a))) {
-        for (const name of await readdirOrEmpty(join(this.root, a, b))) {
-          if (SHA256_HEX.test(name)) yield name;
-        }
+    for (const dir of await this.fanOutDirs()) {
+      for (const name of await readdirOrEmpty(dir)) {
+        if (SHA256_HEX.test(name)) yield name;
       }
     }
   }
@@ -127,21 +129,62 @@ export class DiskScreenshotStore implements ScreenshotStore {
   /** Removes temporary files older than `olderThanMs` (left by a crash mid-write). */
   async collectTemporaryFiles(olderThanMs = 3_600_000, now = Date.now()): Promise<number> {
     let removed = 0;
-    for (const a of await readdirOrEmpty(this.root)) {
-      for (const b of await readdirOrEmpty(join(this.root, a))) {
-        const dir = join(this.root, a, b);
-        for (const name of await readdirOrEmpty(dir)) {
-          if (!name.startsWith('.tmp-')) continue;
-          const p = join(dir, name);
-          const s = await stat(p).catch(() => undefined);
-          if (s !== undefined && now - s.mtimeMs > olderThanMs) {
-            await rm(p, { force: true });
-            removed++;
-          }
+    for (const dir of await this.fanOutDirs()) {
+      for (const name of await readdirOrEmpty(dir)) {
+        if (!name.startsWith('.tmp-')) continue;
+        const p = join(dir, name);
+        const s = await stat(p).catch(() => undefined);
+        if (s !== undefined && now - s.mtimeMs > olderThanMs) {
+          await rm(p, { force: true });
+          removed++;
         }
       }
     }
     return removed;
+  }
+
+  /**
+   * Moves files from the first releases' two-level layout (`ab/cd/abcd…`) to `ab/abcd…`. Run at
+   * start, before requests: each move is one rename within the store (atomic: a power cut leaves a
+   * file under its old name or its new one, and the next start finishes the job), each directory is
+   * fsynced once its files have moved, and emptied old directories are removed.
+   */
+  async migrateLegacyLayout(onProgress?: (moved: number) => void): Promise<number> {
+    let moved = 0;
+    for (const dir of await this.fanOutDirs()) {
+      const legacy = (await readdirOrEmpty(dir)).filter((name) => FAN_OUT.test(name));
+      for (const sub of legacy) {
+        const from = join(dir, sub);
+        for (const name of await readdirOrEmpty(from)) {
+          if (SHA256_HEX.test(name) && name.startsWith(`${basename(dir)}${sub}`)) {
+            await rename(join(from, name), join(dir, name));
+            moved++;
+            if (moved % 10_000 === 0) onProgress?.(moved);
+          } else if (name.startsWith('.tmp-')) {
+            await rm(join(from, name), { force: true }); // a write a crash interrupted
+          }
+        }
+        if (this.options.fsync) await fsyncDirectory(dir);
+        // Anything unexpected left inside stays, with its directory: never delete what we did not make.
+        await rmdir(from).catch(() => undefined);
+      }
+    }
+    return moved;
+  }
+
+  private async fanOutDirs(): Promise<string[]> {
+    return (await readdirOrEmpty(this.root))
+      .filter((name) => FAN_OUT.test(name))
+      .map((name) => join(this.root, name));
+  }
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
