@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
-import multipart from '@fastify/multipart';
 import { KestrelError } from '@kestrel/shared/errors';
 import type { LexiconFile } from '@kestrel/shared/lexicon';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -125,7 +124,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   if (ownsStorage) app.addHook('onClose', async () => storage.close());
 
   await app.register(cookie);
-  await app.register(multipart, { throwFileSizeLimit: true });
   for (const group of ROUTE_GROUPS) await app.register(group);
   return app;
 }

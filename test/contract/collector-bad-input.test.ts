@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -217,6 +218,32 @@ describe('bad input on the agent API', () => {
     expect(big.length).toBeGreaterThan(SMALL_LIMIT);
     const res = await postCapture(h.app, token, captureParts(metadata(), big, 'image/png'));
     expectError(res, 413, 'SCREENSHOT_TOO_LARGE');
+  });
+
+  it('an upload far over what a screenshot needs, refused without storing it', async () => {
+    const huge = Buffer.alloc(SMALL_LIMIT * 10, 0xff);
+    const res = await postCapture(h.app, token, captureParts(metadata(), huge, 'image/png'));
+    expectError(res, 413, 'SCREENSHOT_TOO_LARGE');
+  });
+
+  it('a body from an unknown device is never read', async () => {
+    let read = 0;
+    const { payload, headers } = multipart(captureParts(metadata(), jpeg));
+    const body = new Readable({
+      read() {
+        read += 1;
+        this.push(payload);
+        this.push(null);
+      },
+    });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/captures',
+      headers: { ...headers, authorization: 'Bearer not-a-real-token' },
+      payload: body,
+    });
+    expectError(res, 401, 'DEVICE_TOKEN_INVALID');
+    expect(read).toBe(0);
   });
 
   it('a screenshot over the pixel limit', async () => {

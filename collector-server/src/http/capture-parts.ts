@@ -1,9 +1,13 @@
 import { KestrelError } from '@kestrel/shared/errors';
 import { SCREENSHOT_MEDIA_TYPES, type ScreenshotMediaType } from '@kestrel/shared/protocol';
-import type { FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type FormPart, MultipartError, formDataBoundary, parseFormData } from './multipart.js';
 
 /** Bytes allowed for the `metadata` part: every field at its limit, JSON-escaped, fits comfortably. */
 export const METADATA_MAX_BYTES = 64 * 1024;
+/** Part headers and boundaries around the two parts. */
+const ENVELOPE_BYTES = 16 * 1024;
 
 export interface CaptureParts {
   /** The metadata part parsed as JSON, not yet validated. */
@@ -14,72 +18,81 @@ export interface CaptureParts {
 const isMediaType = (t: string): t is ScreenshotMediaType =>
   (SCREENSHOT_MEDIA_TYPES as readonly string[]).includes(t);
 
-const tooLarge = () =>
-  new KestrelError('PAYLOAD_TOO_LARGE', `The metadata part exceeds ${METADATA_MAX_BYTES} bytes`);
+/**
+ * Reads `multipart/form-data` bodies into memory for the routes of `app` (registered in the capture
+ * route's own scope), at most a screenshot, the metadata and their envelope. The route
+ * authenticates in `onRequest`, so nothing is read for an unknown device.
+ */
+export function acceptCaptureUploads(app: FastifyInstance, maxScreenshotBytes: number): void {
+  const limit = maxScreenshotBytes + METADATA_MAX_BYTES + ENVELOPE_BYTES;
+  const tooLarge = () =>
+    new KestrelError(
+      'SCREENSHOT_TOO_LARGE',
+      `The upload exceeds what a ${maxScreenshotBytes}-byte screenshot needs`,
+    );
+  app.addContentTypeParser(
+    'multipart/form-data',
+    async (request: FastifyRequest, payload: IncomingMessage) => {
+      const declared = Number(request.headers['content-length']);
+      if (declared > limit) throw tooLarge();
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for await (const chunk of payload as AsyncIterable<Buffer>) {
+        total += chunk.length;
+        if (total > limit) throw tooLarge();
+        chunks.push(chunk);
+      }
+      return Buffer.concat(chunks, total);
+    },
+  );
+}
 
 /**
- * Reads the two parts of `POST /api/v1/captures` into memory, bounded. `metadata` may come as a
- * plain field, a field typed `application/json` (parsed by the plugin) or a file part (FormData
- * with a Blob); any other part is refused.
+ * The two parts of `POST /api/v1/captures`: `metadata` as a plain field, a field typed
+ * `application/json` or a file part (FormData with a Blob), and `screenshot` as a file part of an
+ * accepted image type. Any other part, or either one twice, is refused.
  */
-export async function readCaptureParts(
-  request: FastifyRequest,
+export function readCaptureParts(
+  contentType: string | undefined,
+  body: unknown,
   maxScreenshotBytes: number,
-): Promise<CaptureParts> {
-  if (!request.isMultipart()) {
+): CaptureParts {
+  const boundary = formDataBoundary(contentType);
+  if (boundary === undefined || !Buffer.isBuffer(body)) {
     throw new KestrelError(
       'UNSUPPORTED_MEDIA_TYPE',
       'Send multipart/form-data with a metadata part and a screenshot part',
     );
   }
+  let parts: FormPart[];
+  try {
+    parts = parseFormData(body, boundary, 2);
+  } catch (err) {
+    if (!(err instanceof MultipartError)) throw err;
+    throw new KestrelError('BAD_REQUEST', `The multipart body is malformed: ${err.message}`);
+  }
   let metadata: { value: unknown } | undefined;
   let screenshot: CaptureParts['screenshot'] | undefined;
-  try {
-    const parts = request.parts({
-      limits: {
-        fileSize: maxScreenshotBytes,
-        fieldSize: METADATA_MAX_BYTES,
-        files: 2,
-        fields: 2,
-        parts: 3,
-        fieldNameSize: 100,
-        headerPairs: 50,
-      },
-    });
-    for await (const part of parts) {
-      if (part.fieldname === 'metadata' && metadata === undefined) {
-        if (part.type === 'field') {
-          if (part.valueTruncated || part.fieldnameTruncated) throw tooLarge();
-          metadata = { value: typeof part.value === 'string' ? parseJson(part.value) : part.value };
-        } else {
-          const bytes = await part.toBuffer();
-          if (bytes.length > METADATA_MAX_BYTES) throw tooLarge();
-          metadata = { value: parseJson(bytes.toString('utf8')) };
-        }
-      } else if (part.fieldname === 'screenshot' && part.type === 'file' && screenshot === undefined) {
-        const mediaType = part.mimetype.split(';')[0]?.trim().toLowerCase() ?? '';
-        if (!isMediaType(mediaType)) {
-          part.file.resume();
-          throw new KestrelError(
-            'UNSUPPORTED_MEDIA_TYPE',
-            `The screenshot part must be one of ${SCREENSHOT_MEDIA_TYPES.join(', ')}`,
-          );
-        }
-        screenshot = { bytes: await part.toBuffer(), mediaType };
-      } else {
-        if (part.type === 'file') part.file.resume();
+  for (const part of parts) {
+    if (part.name === 'metadata' && metadata === undefined) {
+      if (part.body.length > METADATA_MAX_BYTES) {
+        throw new KestrelError('PAYLOAD_TOO_LARGE', `The metadata part exceeds ${METADATA_MAX_BYTES} bytes`);
+      }
+      metadata = { value: parseJson(part.body.toString('utf8')) };
+    } else if (part.name === 'screenshot' && part.filename !== undefined && screenshot === undefined) {
+      if (!isMediaType(part.contentType)) {
         throw new KestrelError(
-          'BAD_REQUEST',
-          `Unexpected or repeated part "${part.fieldname.slice(0, 100)}"`,
+          'UNSUPPORTED_MEDIA_TYPE',
+          `The screenshot part must be one of ${SCREENSHOT_MEDIA_TYPES.join(', ')}`,
         );
       }
+      if (part.body.length > maxScreenshotBytes) {
+        throw new KestrelError('SCREENSHOT_TOO_LARGE', `The screenshot exceeds ${maxScreenshotBytes} bytes`);
+      }
+      screenshot = { bytes: part.body, mediaType: part.contentType };
+    } else {
+      throw new KestrelError('BAD_REQUEST', `Unexpected or repeated part "${part.name.slice(0, 100)}"`);
     }
-  } catch (err) {
-    if (err instanceof KestrelError) throw err;
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('FST_')) throw err; // mapped by the error handler
-    // busboy's own parse errors ("Unexpected end of form", "Malformed part header") carry no status.
-    throw new KestrelError('BAD_REQUEST', 'The multipart body is malformed', { cause: err });
   }
   if (metadata === undefined)
     throw new KestrelError('MULTIPART_PART_MISSING', 'The metadata part is missing');

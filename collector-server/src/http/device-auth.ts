@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateDevice } from '../domain/device-auth.js';
 
 /**
- * preHandler for agent routes: resolves the device token to `request.device` and applies the
+ * Hook for agent routes (`onRequest` where the body is large, so it is read only for a known device): resolves the device token to `request.device` and applies the
  * per-device rate limit of the route's class (`captures` or other `requests`).
  */
 export function requireDevice(limit: 'captures' | 'requests') {
