@@ -220,6 +220,12 @@ const ALLOCATOR_ENV: Record<string, string> =
 /** The collector's own thread pool (main.ts), for the image ceiling too. */
 const THREAD_POOL_ENV = { UV_THREADPOOL_SIZE: '16' };
 
+/**
+ * Extra Node flags for the collector process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see
+ * where its main thread spends the time per capture.
+ */
+const SERVER_NODE_FLAGS = (process.env['KESTREL_BENCH_SERVER_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+
 function startProcess(args: string[], env: Record<string, string>): Promise<Server> {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -477,7 +483,7 @@ interface CollectorResult {
 
 async function collector(name: string, env: Record<string, string>, jpeg: Buffer): Promise<CollectorResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kestrel-bench-'));
-  const server = await startProcess([MAIN], {
+  const server = await startProcess([...SERVER_NODE_FLAGS, MAIN], {
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
