@@ -1,5 +1,7 @@
+import { KestrelError } from '@kestrel/shared/errors';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { webhookOptionsFrom, webhookUrlRefusal } from '../adapters/mail/http-webhook.js';
 import {
   DEFAULT_ALERT_RULE,
   alertPreferencesSchema,
@@ -50,6 +52,12 @@ export const alertRoutes: FastifyPluginAsync = async (app) => {
     const { schoolId } = parseWith(schoolParams, request.params);
     assertCan(request, 'alert.rules', schoolId);
     const rule = parseWith(alertRuleSchema, request.body);
+    // Refused now rather than at the first urgent capture: the same rule each send applies, read
+    // from the same ALLOW_INSECURE_WEBHOOKS the alert job uses.
+    if (rule.webhookUrl !== null) {
+      const problem = await webhookUrlRefusal(rule.webhookUrl, webhookOptionsFrom(process.env));
+      if (problem !== undefined) throw new KestrelError('VALIDATION_FAILED', `webhookUrl: ${problem}`);
+    }
     const s = workflowServices(app);
     await s.alerts.setRule(schoolId, rule, subjectOf(request).userId);
     await s.audit.record({

@@ -1,7 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpWebhook, webhookOptionsFrom } from './http-webhook.js';
+import {
+  createHttpWebhook,
+  webhookOptionsFrom,
+  webhookUrlProblem,
+  webhookUrlRefusal,
+} from './http-webhook.js';
 import { isInternalAddress } from './webhook-address.js';
 
 const received: unknown[] = [];
@@ -89,5 +94,58 @@ describe('createHttpWebhook', () => {
     const hook = createHttpWebhook({ allowInsecure: true });
     await expect(hook.post(`http://127.0.0.1:${port}/fail`, {})).rejects.toThrow(/answered 500/);
     await expect(hook.post(`http://127.0.0.1:${port}/moved`, {})).rejects.toThrow(/answered 302/);
+  });
+});
+
+describe('webhookUrlRefusal (when a DSL saves the URL)', () => {
+  const publicHost = async () => ['93.184.216.34'];
+
+  it.each([
+    ['http://hooks.example.org/k', /must use https:/],
+    ['ftp://hooks.example.org/k', /must use https:/],
+    ['https://127.0.0.1/hook', /127\.0\.0\.1 is an internal address/],
+    ['https://[::ffff:10.0.0.1]/hook', /internal address/],
+    ['https://169.254.169.254/latest/meta-data', /internal address/],
+  ])('refuses %s without any look-up', async (url, message) => {
+    const resolve = async (): Promise<string[]> => {
+      throw new Error('must not resolve');
+    };
+    expect(await webhookUrlRefusal(url, { resolve })).toMatch(message);
+  });
+
+  it('refuses a name that resolves to an internal address, and accepts a public one', async () => {
+    expect(await webhookUrlRefusal('https://localhost/hook')).toMatch(
+      /localhost resolves to an internal address/,
+    );
+    const mixed = async () => ['93.184.216.34', '10.1.2.3'];
+    expect(await webhookUrlRefusal('https://hooks.example.org/k', { resolve: mixed })).toMatch(
+      /resolves to an internal address \(10\.1\.2\.3\)/,
+    );
+    expect(await webhookUrlRefusal('https://hooks.example.org/k', { resolve: publicHost })).toBeUndefined();
+  });
+
+  it('accepts a name that does not resolve now (each send checks again), without waiting long', async () => {
+    const failing = async (): Promise<string[]> => {
+      throw new Error('ENOTFOUND');
+    };
+    expect(await webhookUrlRefusal('https://hooks.example.org/k', { resolve: failing })).toBeUndefined();
+    const hanging = () => new Promise<string[]>(() => undefined);
+    const started = Date.now();
+    expect(
+      await webhookUrlRefusal('https://hooks.example.org/k', { resolve: hanging, resolveTimeoutMs: 50 }),
+    ).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('allows http: and loopback when insecure webhooks are allowed (tests, development)', async () => {
+    expect(await webhookUrlRefusal('http://127.0.0.1:9/hook', { allowInsecure: true })).toBeUndefined();
+    expect(await webhookUrlRefusal('ftp://127.0.0.1/hook', { allowInsecure: true })).toMatch(/https:/);
+  });
+
+  it('is the rule post() applies at send time', async () => {
+    expect(webhookUrlProblem('http://hooks.example.org/k')).toBe('must use https: (got http:)');
+    await expect(createHttpWebhook().post('http://hooks.example.org/k', {})).rejects.toThrow(
+      'webhook URL must use https: (got http:)',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns';
+import { lookup as dnsLookupAll } from 'node:dns/promises';
 import type { LookupAddress, LookupAllOptions } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -24,6 +25,65 @@ export function webhookOptionsFrom(env: Record<string, string | undefined>): Htt
 
 function refused(host: string, address: string): Error {
   return new Error(`webhook host ${host} resolves to an internal address (${address}); refused`);
+}
+
+/**
+ * Why a webhook URL is refused before any connection, or undefined: not `https:` (or `http:` when
+ * insecure webhooks are allowed), or an internal IP address written in the URL. The same rule at
+ * save time (`webhookUrlRefusal`) and at every send (`post`).
+ */
+export function webhookUrlProblem(url: string, options: HttpWebhookOptions = {}): string | undefined {
+  const allowInsecure = options.allowInsecure === true;
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return 'is not a URL';
+  }
+  if (target.protocol !== 'https:' && !(allowInsecure && target.protocol === 'http:'))
+    return `must use https: (got ${target.protocol})`;
+  const host = hostOf(target);
+  // An IP address in the URL is connected to without a lookup, so it is checked here.
+  if (!allowInsecure && isIP(host) !== 0 && isInternalAddress(host))
+    return `host ${host} is an internal address; refused`;
+  return undefined;
+}
+
+export interface WebhookSaveCheckOptions extends HttpWebhookOptions {
+  /** All addresses of a host name (default: the system resolver). */
+  resolve?: (host: string) => Promise<string[]>;
+  /** A look-up slower than this is not waited for (default 2 s). */
+  resolveTimeoutMs?: number;
+}
+
+/**
+ * The check when a DSL saves a webhook URL: `webhookUrlProblem`, and a host name that resolves to
+ * an internal address (`localhost`, a name in the school's network) is refused too. A name that
+ * does not resolve now is accepted: DNS may be down for a moment, and every send checks again.
+ */
+export async function webhookUrlRefusal(
+  url: string,
+  options: WebhookSaveCheckOptions = {},
+): Promise<string | undefined> {
+  const problem = webhookUrlProblem(url, options);
+  if (problem !== undefined || options.allowInsecure === true) return problem;
+  const host = hostOf(new URL(url));
+  if (isIP(host) !== 0) return undefined;
+  const resolve =
+    options.resolve ?? (async (h: string) => (await dnsLookupAll(h, { all: true })).map((a) => a.address));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string[]>((done) => {
+    timer = setTimeout(() => done([]), options.resolveTimeoutMs ?? 2_000);
+  });
+  const addresses = await Promise.race([resolve(host).catch(() => []), timeout]).finally(() =>
+    clearTimeout(timer),
+  );
+  const bad = addresses.find((a) => isInternalAddress(a));
+  return bad === undefined ? undefined : `host ${host} resolves to an internal address (${bad}); refused`;
+}
+
+function hostOf(target: URL): string {
+  return target.hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
 /**
@@ -54,12 +114,9 @@ export function createHttpWebhook(options: HttpWebhookOptions = {}): WebhookPost
   const allowInsecure = options.allowInsecure === true;
   return {
     async post(url, body) {
+      const problem = webhookUrlProblem(url, options);
+      if (problem !== undefined) throw new Error(`webhook URL ${problem}`);
       const target = new URL(url);
-      if (target.protocol !== 'https:' && !(allowInsecure && target.protocol === 'http:'))
-        throw new Error(`webhook URL must use https: (got ${target.protocol})`);
-      const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-      // An IP address in the URL is connected to without a lookup, so it is checked here.
-      if (!allowInsecure && isIP(host) !== 0 && isInternalAddress(host)) throw refused(host, host);
       const payload = Buffer.from(JSON.stringify(body), 'utf8');
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
       await new Promise<void>((resolve, reject) => {
