@@ -43,7 +43,7 @@ export const LOG_REDACT_PATHS = [
   '*.totp',
 ];
 
-/** JSON bodies (enrolment, heartbeats, sign-in) are small; uploads are bounded by the multipart limits. */
+/** JSON bodies (enrolment, heartbeats, sign-in) are small; capture uploads have their own bound (capture-parts.ts). */
 export const JSON_BODY_LIMIT = 256 * 1024;
 
 /** The whole collector as a Fastify instance, not yet listening (tests use `app.inject()`). */
@@ -84,6 +84,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       requests: new RateLimiter(
         config.rateLimits.requestsPerMinute,
         burst(config.rateLimits.requestsPerMinute),
+        clock,
+      ),
+      enrolments: new RateLimiter(
+        config.rateLimits.enrolmentsPerMinutePerAddress,
+        burst(config.rateLimits.enrolmentsPerMinutePerAddress),
+        clock,
+      ),
+      // A whole minute's allowance at once: a technician mistyping a token a few times is not held up.
+      enrolmentFailures: new RateLimiter(
+        config.rateLimits.enrolmentFailuresPerMinutePerAddress,
+        config.rateLimits.enrolmentFailuresPerMinutePerAddress,
         clock,
       ),
     },

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   captureParts,
+  ENROLMENT_TOKEN,
   enrol,
   type Harness,
   makeImage,
@@ -366,5 +367,41 @@ describe('per-device rate limits', () => {
       headers: { authorization: `Bearer ${other.deviceToken}` },
     });
     expect(res.statusCode).toBe(200);
+  });
+});
+
+describe('per-address enrolment limits', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startCollector({
+      ENROLMENTS_PER_MINUTE_PER_ADDRESS: '20', // a burst of 5
+      ENROLMENT_FAILURES_PER_MINUTE_PER_ADDRESS: '3',
+    });
+  });
+  afterAll(async () => h.close());
+
+  const attempt = (remoteAddress: string, enrolmentToken: string) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/api/v1/enrol',
+      remoteAddress,
+      payload: { enrolmentToken, hostname: 'LAB-PC', os: 'windows 11', agentVersion: '0.1.0' },
+    });
+
+  it('stop token guessing from one address, without holding up another', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await attempt('203.0.113.7', `guess-${i}-xxxxxxxx`)).statusCode).toBe(401);
+    // Even the right token waits now: the address has spent its refusals.
+    const limited = await attempt('203.0.113.7', ENROLMENT_TOKEN);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json<{ error: { code: string } }>().error.code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((await attempt('198.51.100.9', ENROLMENT_TOKEN)).statusCode).toBe(201);
+  });
+
+  it('let a lab behind one address enrol in a burst, then ask it to wait', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) codes.push((await attempt('192.0.2.44', ENROLMENT_TOKEN)).statusCode);
+    expect(codes).toEqual([201, 201, 201, 201, 201, 429]);
   });
 });

@@ -51,6 +51,10 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: positiveInt(24 * 30).default(12),
   DEVICE_CAPTURES_PER_MINUTE: positiveInt(1_000_000).default(120),
   DEVICE_REQUESTS_PER_MINUTE: positiveInt(1_000_000).default(60),
+  /** Enrolments from one client address (a school's machines often share one behind NAT). */
+  ENROLMENTS_PER_MINUTE_PER_ADDRESS: positiveInt(1_000_000).default(300),
+  /** Enrolments refused for a bad token from one client address: guessing gets nowhere fast. */
+  ENROLMENT_FAILURES_PER_MINUTE_PER_ADDRESS: positiveInt(1_000_000).default(10),
   SCREENSHOT_MAX_BYTES: positiveInt(LIMITS.screenshotBytes).default(LIMITS.screenshotBytes),
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt(3600).default(30),
   /** The address printed at start and used in links (defaults to http://HOST:PORT). */
@@ -68,7 +72,12 @@ export interface Config {
   trustProxy: boolean;
   cookieSecure: 'auto' | boolean;
   sessionTtlMs: number;
-  rateLimits: { capturesPerMinute: number; requestsPerMinute: number };
+  rateLimits: {
+    capturesPerMinute: number;
+    requestsPerMinute: number;
+    enrolmentsPerMinutePerAddress: number;
+    enrolmentFailuresPerMinutePerAddress: number;
+  };
   screenshotMaxBytes: number;
   shutdownTimeoutMs: number;
   publicUrl?: string;
@@ -126,6 +135,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     rateLimits: {
       capturesPerMinute: e.DEVICE_CAPTURES_PER_MINUTE,
       requestsPerMinute: e.DEVICE_REQUESTS_PER_MINUTE,
+      enrolmentsPerMinutePerAddress: e.ENROLMENTS_PER_MINUTE_PER_ADDRESS,
+      enrolmentFailuresPerMinutePerAddress: e.ENROLMENT_FAILURES_PER_MINUTE_PER_ADDRESS,
     },
     screenshotMaxBytes: e.SCREENSHOT_MAX_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,

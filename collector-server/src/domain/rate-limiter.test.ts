@@ -29,4 +29,17 @@ describe('RateLimiter', () => {
     now += 60_000; // every bucket has refilled and can be forgotten
     expect(limiter.take('new')).toBe(0);
   });
+
+  it('peeks without taking', () => {
+    let now = 0;
+    const limiter = new RateLimiter(6, 2, { now: () => new Date(now) }); // one per 10 s
+    expect(limiter.peek('a')).toBe(0);
+    expect([limiter.take('a'), limiter.take('a')]).toEqual([0, 0]);
+    expect(limiter.peek('a')).toBe(10);
+    expect(limiter.peek('a')).toBe(10);
+    now += 10_000;
+    expect(limiter.peek('a')).toBe(0);
+    expect(limiter.take('a')).toBe(0);
+    expect(limiter.peek('a')).toBe(10);
+  });
 });

@@ -18,6 +18,17 @@ export class RateLimiter {
     this.ratePerMs = perMinute / 60_000;
   }
 
+  /** Answers 0 when a token is available (without taking it), else the seconds to wait. */
+  peek(key: string): number {
+    const bucket = this.buckets.get(key);
+    if (bucket === undefined) return 0;
+    const tokens = Math.min(
+      this.burst,
+      bucket.tokens + (this.clock.now().getTime() - bucket.updatedMs) * this.ratePerMs,
+    );
+    return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.ratePerMs / 1000));
+  }
+
   /** Takes one token; answers 0 when allowed, else the seconds to wait before retrying. */
   take(key: string): number {
     const now = this.clock.now().getTime();

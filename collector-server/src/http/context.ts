@@ -19,7 +19,13 @@ export interface AppContext {
   sessions: StaffSessions;
   policies: PolicyService;
   metrics: CollectorMetrics;
-  limits: { captures: RateLimiter; requests: RateLimiter };
+  /** Per device (`captures`, `requests`) and per client address (`enrolments`, `enrolmentFailures`). */
+  limits: {
+    captures: RateLimiter;
+    requests: RateLimiter;
+    enrolments: RateLimiter;
+    enrolmentFailures: RateLimiter;
+  };
   /** True once shutdown began: new requests are answered NOT_READY. */
   closing: boolean;
 }
