@@ -68,7 +68,7 @@ export interface AlertStore {
   setRule(schoolId: string, rule: AlertRule, by: string): Promise<void>;
   preferences(userId: string): Promise<AlertPreferences | undefined>;
   setPreferences(userId: string, prefs: AlertPreferences): Promise<void>;
-  /** Captures received at or after `since`, oldest first (the dispatcher's window). */
+  /** Captures received at or after `since`, oldest first (the dispatcher uses `urgentCandidates`). */
   capturesReceivedSince(since: string, limit: number): Promise<AlertCapture[]>;
   /**
    * The school's urgent captures received since `query.since`, not dismissed and not yet marked
