@@ -89,6 +89,7 @@ const MATRIX: Record<string, Kind> = {
     body: (f) => ({ schoolId: f.schoolId, title: 'By hand' }),
   }),
   'POST /api/v1/captures/:id/incident': p('incident.create', { body: () => ({}) }),
+  'GET /api/v1/captures/:id/incidents': p('incident.view'),
   'GET /api/v1/incidents/:id': p('incident.view'),
   'PATCH /api/v1/incidents/:id': p('incident.update', { body: () => ({ title: 'Renamed' }) }),
   'POST /api/v1/incidents/:id/notes': p('incident.update', { body: () => ({ text: 'note' }) }),
@@ -174,7 +175,8 @@ const SUBJECTS: { name: string; memberships: (a: string, b: string) => Subject['
 ];
 
 beforeAll(async () => {
-  w = await workflowWorld();
+  // Each mutating route gets fresh fixtures, each with a newly enrolled device: hundreds a minute.
+  w = await workflowWorld({ ENROLMENTS_PER_MINUTE_PER_ADDRESS: '1000000' });
   const probe = Fastify();
   probe.decorate('kestrel', w.h.app.kestrel);
   probe.addHook('onRoute', (r) => {

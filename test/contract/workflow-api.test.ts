@@ -43,6 +43,36 @@ for (const backend of await backends()) {
         expect(opened.statusCode, opened.body).toBe(201);
         const incident = opened.json<{ id: string; reference: string }>();
         expect(incident.reference).toMatch(/^INC-\d{4}-0001$/);
+        // The capture's page: the DSL and the headteacher see the incident it is in; a second
+        // "open" gives the same incident; a moderator and another school's DSL are refused.
+        const linked = (who: string) =>
+          w.as(who)({ method: 'GET', url: `/api/v1/captures/${captureId}/incidents` });
+        for (const who of ['dsl', 'headteacher']) {
+          expect((await linked(who)).json<{ items: unknown[] }>().items).toEqual([
+            { id: incident.id, reference: incident.reference, title: expect.any(String), status: 'open' },
+          ]);
+        }
+        expect((await linked('moderator')).statusCode).toBe(403);
+        expect((await linked('dslB')).statusCode).toBe(404);
+        const again = await w.as('dsl')({
+          method: 'POST',
+          url: `/api/v1/captures/${captureId}/incident`,
+          payload: {},
+        });
+        expect(again.json<{ id: string }>().id).toBe(incident.id);
+        expect(
+          (
+            await w.as('headteacher')({
+              method: 'POST',
+              url: `/api/v1/captures/${captureId}/incident`,
+              payload: {},
+            })
+          ).statusCode,
+        ).toBe(403);
+        expect(
+          (await w.as('dslB')({ method: 'POST', url: `/api/v1/captures/${captureId}/incident`, payload: {} }))
+            .statusCode,
+        ).toBe(404);
 
         const patch = await w.as('dsl')({
           method: 'PATCH',

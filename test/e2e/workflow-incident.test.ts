@@ -1,7 +1,7 @@
 /**
  * The safeguarding workflow in a real browser (Debian Chromium via playwright-core) against a real
- * collector on loopback: a moderator escalates, the DSL opens an incident from the in-tray, works
- * the flowchart and closes it; the headteacher reads the week; a governor sees figures only; a
+ * collector on loopback: a moderator escalates, the DSL sees it in the in-tray, opens an incident
+ * from the capture's page, works the flowchart and closes it; the headteacher reads the week; a governor sees figures only; a
  * technician sees stale devices. KESTREL_DOCS_SCREENSHOTS=1 writes screenshots into docs/img/.
  */
 import { mkdirSync } from 'node:fs';
@@ -208,8 +208,22 @@ describe('safeguarding workflow in Chromium', () => {
     await signIn(page, must(users['dsl']), 'Moderation queue');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Incidents' }).click();
     await page.getByRole('heading', { name: 'Escalated to you (1)' }).waitFor();
-    await page.getByRole('button', { name: 'Open an incident for 10C-jsmith on LIBRARY-PC04' }).click();
-    await page.getByRole('heading', { name: /^INC-\d{4}-0001: suicide on LIBRARY-PC04$/ }).waitFor();
+    await page.getByRole('button', { name: 'Open an incident for 10C-jsmith on LIBRARY-PC04' }).waitFor();
+    // From the capture's own page: "Open incident" opens one with the capture as evidence.
+    await page.goto(`${base}/#/capture/${critical}`);
+    await page.getByRole('heading', { name: /Capture: .?kill myself/ }).waitFor();
+    const openButton = page.getByRole('button', { name: 'Open incident', exact: true });
+    await openButton.waitFor();
+    await page.screenshot({ path: join(SHOTS, 'workflow-capture-incident.png') });
+    await openButton.click();
+    const heading = page.getByRole('heading', { name: /^INC-\d{4}-0001: suicide on LIBRARY-PC04$/ });
+    await heading.waitFor();
+    // Back on the capture, the open incident is a link instead of the button.
+    await page.goto(`${base}/#/capture/${critical}`);
+    await page.getByRole('link', { name: /^In incident INC-\d{4}-0001$/ }).click();
+    await heading.waitFor();
+    const incidents = await sql<{ n: number }>`select count(*) as n from incidents`.execute(h.storage.db);
+    expect(Number(incidents.rows[0]?.n)).toBe(1);
 
     await page.getByLabel('Was illegal material or activity found or suspected?').selectOption('no');
     await page.getByLabel('Did the incident involve a member of staff?').selectOption('false');

@@ -141,6 +141,15 @@ export const incidentRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(201).send(incident);
   });
 
+  /** The incidents a capture is evidence in: the capture page links to an open one. */
+  app.get('/api/v1/captures/:id/incidents', guarded('incident.view'), async (request) => {
+    const { id } = parseWith(idParams, request.params);
+    const incidents = await svc().incidents.forCapture(subjectOf(request), id);
+    return {
+      items: incidents.map((i) => ({ id: i.id, reference: i.reference, title: i.title, status: i.status })),
+    };
+  });
+
   app.get('/api/v1/incidents/:id', guarded('incident.view'), async (request) => {
     const { id } = parseWith(idParams, request.params);
     return present(request, await svc().incidents.get(subjectOf(request), id));

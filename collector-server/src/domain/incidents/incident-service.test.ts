@@ -98,6 +98,21 @@ describe('incident workflow', () => {
     );
   });
 
+  it('tells a capture’s page which incidents it is evidence in, only to those who may see them', async () => {
+    const w = incidentWorld([capture('c1'), capture('c2')]);
+    expect(await w.service.forCapture(dsl, 'c1')).toEqual([]);
+    const inc = await w.service.openFromCapture(dsl, 'c1');
+    expect((await w.service.forCapture(head, 'c1')).map((i) => i.reference)).toEqual([inc.reference]);
+    expect(await w.service.forCapture(dsl, 'c2')).toEqual([]);
+    const moderator = { userId: 'mod-a', memberships: [{ schoolId: 'a', role: 'moderator' as const }] };
+    expect(await codeOf(w.service.forCapture(moderator, 'c1'))).toBe('NOT_FOUND');
+    expect(await codeOf(w.service.forCapture(dslB, 'c1'))).toBe('NOT_FOUND');
+    expect(await codeOf(w.service.forCapture(dsl, 'no-such'))).toBe('NOT_FOUND');
+    // Opening from the capture's page is the DSL's: not the headteacher's, nor another school's DSL.
+    expect(await codeOf(w.service.openFromCapture(head, 'c2'))).toBe('NOT_FOUND');
+    expect(await codeOf(w.service.openFromCapture(dslB, 'c2'))).toBe('NOT_FOUND');
+  });
+
   it('numbers incidents per school and year', async () => {
     const w = incidentWorld([]);
     const one = await w.service.open(dsl, { schoolId: 'a', title: 'one' });

@@ -125,6 +125,19 @@ export class IncidentService {
     });
   }
 
+  /**
+   * The incidents a capture is evidence in, for the capture's page. A capture in a school where
+   * the actor may not view incidents is "not found", like any other record of another school.
+   */
+  async forCapture(actor: Subject, captureId: string): Promise<Incident[]> {
+    const capture = await this.deps.captures.get(captureId);
+    if (capture === undefined || !can(actor, 'incident.view', capture.schoolId)) {
+      throw new KestrelError('NOT_FOUND', 'No such capture');
+    }
+    const incidents = await this.deps.incidents.incidentsForCapture(captureId);
+    return incidents.filter((i) => i.schoolId === capture.schoolId);
+  }
+
   async get(actor: Subject, id: string): Promise<IncidentDetail> {
     const incident = await this.load(actor, id, 'incident.view');
     const [notes, actions, evidenceRows] = await Promise.all([

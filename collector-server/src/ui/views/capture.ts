@@ -7,6 +7,7 @@ import { highlightSegments } from '../lib/highlight.js';
 import { safeHref } from '../lib/safe-url.js';
 import type { CaptureDetail, CaptureItem } from '../lib/types.js';
 import { flatRows, state } from '../state.js';
+import { captureIncident } from './capture-incident.js';
 import { askReason } from './dialogs.js';
 import { loadQueue, prefetchDetail, queueHash } from './queue.js';
 import { announce } from './shell.js';
@@ -279,6 +280,7 @@ async function show(id: string): Promise<void> {
         { class: 'page-head' },
         h('a', { class: 'back', href: queueHash() }, '← Back to the queue'),
         h('h1', null, 'Capture: ', h('q', null, c.term)),
+        captureIncident(c),
         position >= 0
           ? h('p', { class: 'muted' }, `${position + 1} of ${order().length} in the queue`)
           : null,
