@@ -20,6 +20,16 @@ for (const backend of await backends()) {
       await w.close();
       rmSync(dir, { recursive: true, force: true });
     });
+    /** The policy as device A fetches it, conditionally on an ETag. */
+    const policy = (etag?: string) =>
+      w.h.app.inject({
+        method: 'GET',
+        url: '/api/v1/policy',
+        headers: {
+          authorization: `Bearer ${w.deviceA.deviceToken}`,
+          ...(etag === undefined ? {} : { 'if-none-match': etag }),
+        },
+      });
 
     describe('incident from escalation to closure (API)', () => {
       it('runs the seeds’ flowchart on an escalated capture and exports a referral pack', async () => {
@@ -358,15 +368,6 @@ for (const backend of await backends()) {
 
     describe('lexicon administration', () => {
       it('tries a phrase, adds a term and an exception, publishes, and agents get it by ETag', async () => {
-        const policy = (etag?: string) =>
-          w.h.app.inject({
-            method: 'GET',
-            url: '/api/v1/policy',
-            headers: {
-              authorization: `Bearer ${w.deviceA.deviceToken}`,
-              ...(etag === undefined ? {} : { 'if-none-match': etag }),
-            },
-          });
         const before = await policy();
         const etag = String(before.headers['etag']);
         const url = `/api/v1/schools/${w.schoolA}/lexicon`;
@@ -425,6 +426,60 @@ for (const backend of await backends()) {
         expect(audit.json<{ items: { action: string }[] }>().items.map((e) => e.action)).toEqual([
           'lexicon.draft.changed',
           'lexicon.published',
+        ]);
+      });
+    });
+
+    describe('lexicon severity', () => {
+      it('changes a shipped entry’s severity in the draft, audited, and agents get it on publish', async () => {
+        const url = `/api/v1/schools/${w.schoolA}/lexicon`;
+        const etag = String((await policy()).headers['etag']);
+        type Entry = { term: string; category: string; severity: number; shippedSeverity: number };
+        const find = async (q: string) =>
+          (await w.as('dsl')({ method: 'GET', url: `${url}/entries?q=${encodeURIComponent(q)}` })).json<{
+            items: Entry[];
+          }>().items;
+        const entry = (await find('')).find((e) => e.severity < 5 && !e.term.includes('*'));
+        if (entry === undefined) throw new Error('no shipped entry below severity 5');
+        const { overrides } = (await w.as('dsl')({ method: 'GET', url })).json<{
+          overrides: Record<string, unknown[]>;
+        }>();
+        const withSeverity = (severity: number, term = entry.term) => ({
+          ...overrides,
+          severities: [{ term, category: entry.category, severity }],
+        });
+        const put = (who: string, payload: object) =>
+          w.as(who)({ method: 'PUT', url: `${url}/overrides`, payload });
+        expect((await put('dsl', withSeverity(6))).statusCode).toBe(400);
+        expect((await put('dsl', withSeverity(0))).statusCode).toBe(400);
+        expect((await put('dsl', withSeverity(5, 'no such shipped term'))).statusCode).toBe(400);
+        expect((await put('moderator', withSeverity(5))).statusCode).toBe(403);
+        expect((await put('dslB', withSeverity(5))).statusCode).toBe(404);
+        const saved = await put('dsl', withSeverity(5));
+        expect(saved.statusCode, saved.body).toBe(200);
+        expect((await find(entry.term)).find((e) => e.category === entry.category)).toMatchObject({
+          severity: 5,
+          shippedSeverity: entry.shippedSeverity,
+        });
+        // A draft: agents keep what was published until the DSL publishes.
+        expect((await policy(etag)).statusCode).toBe(304);
+        const published = await w.as('dsl')({ method: 'POST', url: `${url}/publish`, payload: {} });
+        expect(published.statusCode, published.body).toBe(200);
+        const after = await policy(etag);
+        expect(after.statusCode).toBe(200);
+        const lexicon = after.json<{
+          lexicon: { version: string; entries: { term: string; category: string; severity: number }[] };
+        }>().lexicon;
+        expect(lexicon.version).toBe(published.json<{ version: string }>().version);
+        expect(
+          lexicon.entries.find((e) => e.term === entry.term && e.category === entry.category)?.severity,
+        ).toBe(5);
+        const audit = await w.as('dsl')({ method: 'GET', url: `/api/v1/audit?action=lexicon.draft` });
+        const changed = audit
+          .json<{ items: { details: { severityChanges?: unknown[] } }[] }>()
+          .items.find((e) => e.details.severityChanges !== undefined);
+        expect(changed?.details.severityChanges).toEqual([
+          { term: entry.term, category: entry.category, from: entry.shippedSeverity, to: 5 },
         ]);
       });
     });

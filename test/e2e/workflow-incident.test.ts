@@ -304,7 +304,7 @@ describe('safeguarding workflow in Chromium', () => {
     await gov.close();
   });
 
-  it('lets the DSL try a phrase, add a term and grant a research exemption', async () => {
+  it('lets the DSL try a phrase, add a term, change a severity and grant a research exemption', async () => {
     const page = await newPage();
     await signIn(page, must(users['dsl']), 'Moderation queue');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Lexicon' }).click();
@@ -316,9 +316,16 @@ describe('safeguarding workflow in Chromium', () => {
     await page.getByLabel('Category', { exact: true }).selectOption('bullying');
     await page.getByRole('button', { name: 'Add term' }).click();
     await page.getByText('Added: zorblax (Bullying, 3)').waitFor();
-    await page.getByLabel('Phrase', { exact: true }).fill('you are such a zorblax');
+    // A shipped entry's severity, changed in place.
+    await page.getByLabel('Find a term').fill('ladbrokes');
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await page.getByLabel('Severity of ladbrokes').selectOption('4');
+    await page.getByRole('button', { name: 'Set severity' }).click();
+    await page.getByText('Severity 4: ladbrokes (Gambling)').waitFor();
+    await page.getByLabel('Phrase', { exact: true }).fill('you are such a zorblax, put it on ladbrokes');
     await page.getByRole('button', { name: 'Try', exact: true }).click();
     await page.getByText('matches “zorblax”: Bullying, severity 3').waitFor();
+    await page.getByText('matches “ladbrokes”: Gambling, severity 4').waitFor();
     await page.screenshot({ path: join(SHOTS, 'workflow-lexicon.png'), fullPage: true });
     await page.getByRole('button', { name: 'Publish to agents' }).click();
     await page

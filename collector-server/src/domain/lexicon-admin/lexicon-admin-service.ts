@@ -8,7 +8,13 @@ import type { AuditEntry } from '../audit/audit-log.js';
 import { can } from '../authz/policy.js';
 import type { Subject } from '../authz/policy.js';
 import { parseInput } from '../workflow/parse-input.js';
-import { NO_OVERRIDES, applyOverrides, isEmpty, lexiconOverridesSchema } from './lexicon-overrides.js';
+import {
+  NO_OVERRIDES,
+  applyOverrides,
+  entryKey,
+  isEmpty,
+  lexiconOverridesSchema,
+} from './lexicon-overrides.js';
 import type { LexiconOverrides } from './lexicon-overrides.js';
 
 export interface LexiconOverridesStore {
@@ -22,8 +28,51 @@ const searchSchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+interface SeverityChange {
+  term: string;
+  category: string;
+  from: number;
+  to: number;
+}
+
 /**
- * Lexicon administration per school: switch entries off, add terms and exceptions, try a phrase
+ * The shipped entries whose draft severity the new overrides change, for the audit log. Refuses a
+ * new severity for an entry the shipped lexicon does not have (one kept from before an upgrade
+ * that dropped the entry is left alone, as a switched-off entry is), and two for one entry.
+ */
+function severityChangesOf(
+  base: LexiconFile,
+  before: LexiconOverrides,
+  after: LexiconOverrides,
+): SeverityChange[] {
+  const shipped = new Map(base.entries.map((e) => [entryKey(e), e]));
+  const was = new Map(before.severities.map((e) => [entryKey(e), e.severity]));
+  const now = new Map<string, number>();
+  for (const e of after.severities) {
+    const k = entryKey(e);
+    if (now.has(k))
+      throw new KestrelError('VALIDATION_FAILED', `severities: "${e.term}" in ${e.category} given twice`);
+    if (!shipped.has(k) && !was.has(k))
+      throw new KestrelError(
+        'VALIDATION_FAILED',
+        `severities: no shipped entry "${e.term}" in ${e.category}`,
+      );
+    now.set(k, e.severity);
+  }
+  const changes: SeverityChange[] = [];
+  for (const k of new Set([...was.keys(), ...now.keys()])) {
+    const e = shipped.get(k);
+    if (e === undefined) continue;
+    const from = was.get(k) ?? e.severity;
+    const to = now.get(k) ?? e.severity;
+    if (from !== to) changes.push({ term: e.term, category: e.category, from, to });
+  }
+  return changes;
+}
+
+/**
+ * Lexicon administration per school: switch entries off, change an entry's severity, add terms and
+ * exceptions, try a phrase
  * against the draft, publish (agents fetch it by ETag at their next policy poll).
  */
 export class LexiconAdminService {
@@ -92,7 +141,8 @@ export class LexiconAdminService {
     this.require(actor, 'lexicon.view', schoolId);
     const { q, limit } = parseInput(searchSchema, raw);
     const { base, overrides } = await this.draft(schoolId);
-    const off = new Set(overrides.disabled.map((d) => `${d.category}\u0000${d.term}`));
+    const off = new Set(overrides.disabled.map(entryKey));
+    const severity = new Map(overrides.severities.map((e) => [entryKey(e), e.severity]));
     const needle = q.toLowerCase();
     return base.entries
       .filter((e) => needle === '' || e.term.includes(needle))
@@ -100,8 +150,10 @@ export class LexiconAdminService {
       .map((e) => ({
         term: e.term,
         category: e.category,
-        severity: e.severity,
-        disabled: off.has(`${e.category}\u0000${e.term}`),
+        // In the draft: the school's severity where it set one.
+        severity: severity.get(entryKey(e)) ?? e.severity,
+        shippedSeverity: e.severity,
+        disabled: off.has(entryKey(e)),
       }));
   }
 
@@ -109,7 +161,8 @@ export class LexiconAdminService {
     this.require(actor, 'lexicon.edit', schoolId);
     const overrides = parseInput(lexiconOverridesSchema, raw);
     // Validate the merged result now, so a bad draft is refused here rather than at publish.
-    const { base } = await this.draft(schoolId);
+    const { base, overrides: before } = await this.draft(schoolId);
+    const severityChanges = severityChangesOf(base, before, overrides);
     try {
       applyOverrides(base, overrides);
     } catch (err) {
@@ -129,6 +182,8 @@ export class LexiconAdminService {
         disabled: overrides.disabled.length,
         added: overrides.added.length,
         exceptions: overrides.exceptions.length,
+        severities: overrides.severities.length,
+        ...(severityChanges.length === 0 ? {} : { severityChanges: severityChanges.slice(0, 100) }),
       },
     });
     return this.overview(actor, schoolId);

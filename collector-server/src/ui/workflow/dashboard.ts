@@ -5,7 +5,7 @@ import { CATEGORY_LABELS } from '../lib/format.js';
 import { barChart, weekColumns } from './chart.js';
 import { pickSchool, schoolsFor } from './session.js';
 import type { Dashboard } from './types.js';
-import { failed, loading, page, schoolPicker, stat, when } from './widgets.js';
+import { failed, inlineForm, loading, page, schoolPicker, stat, when } from './widgets.js';
 
 /** A week's end as the school's calendar shows it (23:30 UTC can be tomorrow in summer). */
 const shortDate = (iso: string, timeZone: string) =>
@@ -198,19 +198,9 @@ export function renderReports(main: HTMLElement, query: URLSearchParams): void {
         school,
         (id) => `#/reports?school=${encodeURIComponent(id)}&period=${period}`,
       ),
-      h(
-        'form',
-        {
-          class: 'wf-inline',
-          onsubmit: (e: SubmitEvent) => {
-            e.preventDefault();
-            location.hash = `#/reports?school=${encodeURIComponent(school.id)}&period=${month.value}`;
-          },
-        },
-        h('label', { for: 'wf-period' }, 'Month '),
-        month,
-        h('button', { type: 'submit', class: 'btn' }, 'Show'),
-      ),
+      inlineForm([h('label', { for: 'wf-period' }, 'Month '), month], 'Show', () => {
+        location.hash = `#/reports?school=${encodeURIComponent(school.id)}&period=${month.value}`;
+      }),
       h(
         'section',
         { class: 'card' },

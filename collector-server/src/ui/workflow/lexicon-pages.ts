@@ -4,7 +4,7 @@ import { h } from '../lib/dom.js';
 import { CATEGORY_LABELS, categoryLabel } from '../lib/format.js';
 import { announce } from '../views/shell.js';
 import { pickSchool, schoolsFor } from './session.js';
-import { failed, loading, page, schoolPicker, tableHead, when } from './widgets.js';
+import { failed, inlineForm, loading, page, schoolPicker, tableHead, when } from './widgets.js';
 
 const errorText = (e: unknown) => (e instanceof ApiError ? e.message : 'The request failed.');
 
@@ -12,6 +12,7 @@ interface Overrides {
   disabled: { term: string; category: string }[];
   added: { term: string; category: string; severity: number; note?: string }[];
   exceptions: { phrase: string; note?: string }[];
+  severities: { term: string; category: string; severity: number }[];
 }
 
 interface Overview {
@@ -19,6 +20,22 @@ interface Overview {
   overrides: Overrides;
   draftVersion: string;
   published: { version: string; custom: boolean; at: string | null };
+}
+
+interface Entry {
+  term: string;
+  category: string;
+  severity: number;
+  shippedSeverity: number;
+  disabled: boolean;
+}
+
+interface Match {
+  term: string;
+  category: string;
+  severity: number;
+  start: number;
+  end: number;
 }
 
 function categorySelect(id: string, exclude: readonly string[] = []): HTMLSelectElement {
@@ -29,6 +46,40 @@ function categorySelect(id: string, exclude: readonly string[] = []): HTMLSelect
       .filter(([c]) => !exclude.includes(c))
       .map(([c, label]) => h('option', { value: c }, label)),
   );
+}
+
+/** Severities 1–5 (the lexicon's scale), `selected` chosen. */
+function severitySelect(attrs: Record<string, string>, selected: number): HTMLSelectElement {
+  return h(
+    'select',
+    attrs,
+    ...[1, 2, 3, 4, 5].map((n) => h('option', { value: n, selected: n === selected }, String(n))),
+  );
+}
+
+const sameEntry = (a: { term: string; category: string }, b: { term: string; category: string }) =>
+  a.term === b.term && a.category === b.category;
+
+/** The draft's changes, one kind at a time: add one, take one out, set an entry's severity. */
+function draftEdits(o: Overrides) {
+  return {
+    adding: <K extends keyof Overrides>(kind: K, item: Overrides[K][number]): Overrides => ({
+      ...o,
+      [kind]: [...o[kind], item],
+    }),
+    removing: <K extends keyof Overrides>(kind: K, index: number): Overrides => ({
+      ...o,
+      [kind]: o[kind].filter((_, j) => j !== index),
+    }),
+    /** The shipped severity again means no change. */
+    severity: (e: Entry, severity: number): Overrides => ({
+      ...o,
+      severities: [
+        ...o.severities.filter((s) => !sameEntry(s, e)),
+        ...(severity === e.shippedSeverity ? [] : [{ term: e.term, category: e.category, severity }]),
+      ],
+    }),
+  };
 }
 
 export async function renderLexicon(main: HTMLElement, query: URLSearchParams): Promise<void> {
@@ -43,11 +94,38 @@ export async function renderLexicon(main: HTMLElement, query: URLSearchParams): 
     return failed(main, errorText(e));
   }
   const canEdit = school.actions.includes('lexicon.edit');
-  const reload = () => void renderLexicon(main, query);
+  const edit = draftEdits(o.overrides);
+  // Re-rendered after each change, keeping the terms found so an edit stays in view.
+  const reload = () => {
+    const next = new URLSearchParams(query);
+    if (search.value.trim() === '') next.delete('q');
+    else next.set('q', search.value);
+    void renderLexicon(main, next);
+  };
   const save = (next: Overrides, what: string) =>
     void request(`${base}/overrides`, { method: 'PUT', body: next }).then(
       () => (announce(what), reload()),
       (e: unknown) => announce(errorText(e), true),
+    );
+  /** A quiet button that saves the draft with one change. */
+  const change = (label: string, ariaLabel: string, next: () => Overrides, what: string) =>
+    canEdit
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-quiet',
+            'aria-label': ariaLabel,
+            onclick: () => save(next(), what),
+          },
+          label,
+        )
+      : null;
+  /** Fetches, then shows the answer in `into` (a phrase's matches, the terms found). */
+  const show = <T>(into: HTMLElement, fetch: () => Promise<T>, render: (answer: T) => HTMLElement) =>
+    void fetch().then(
+      (answer) => into.replaceChildren(render(answer)),
+      (err: unknown) => announce(errorText(err), true),
     );
 
   const phrase = h('input', {
@@ -57,16 +135,104 @@ export async function renderLexicon(main: HTMLElement, query: URLSearchParams): 
     placeholder: 'Type a phrase a pupil might type',
   });
   const result = h('div', { 'aria-live': 'polite' });
-  const search = h('input', { id: 'wf-search', type: 'text', maxlength: 100 });
+  const search = h('input', { id: 'wf-search', type: 'text', maxlength: 100, value: query.get('q') ?? '' });
   const found = h('div');
   const term = h('input', { id: 'wf-add-term', type: 'text', maxlength: 100, required: true });
   const cat = categorySelect('wf-add-cat');
-  const sev = h(
-    'select',
-    { id: 'wf-add-sev' },
-    ...[1, 2, 3, 4, 5].map((n) => h('option', { value: n, selected: n === 3 }, String(n))),
-  );
+  const sev = severitySelect({ id: 'wf-add-sev' }, 3);
   const exc = h('input', { id: 'wf-add-exc', type: 'text', maxlength: 100, required: true });
+
+  const matches = (r: { matches: Match[] }) =>
+    r.matches.length === 0
+      ? h('p', null, 'No match: this phrase would not be captured.')
+      : h(
+          'ul',
+          { class: 'wf-list' },
+          ...r.matches.map((m) =>
+            h(
+              'li',
+              null,
+              h('mark', null, phrase.value.slice(m.start, m.end)),
+              ` matches “${m.term}”: ${categoryLabel(m.category)}, severity ${m.severity}`,
+            ),
+          ),
+        );
+
+  const entryRow = (it: Entry) => {
+    const level = severitySelect({ 'aria-label': `Severity of ${it.term}` }, it.severity);
+    return h(
+      'li',
+      { class: 'wf-entry' },
+      `${it.term} (${categoryLabel(it.category)}${it.severity === it.shippedSeverity ? '' : `, shipped ${it.shippedSeverity}`}) `,
+      inlineForm([level], 'Set severity', () =>
+        save(edit.severity(it, Number(level.value)), `${it.term}: severity ${level.value} in the draft`),
+      ),
+      it.disabled
+        ? h('span', { class: 'muted' }, 'off')
+        : change(
+            'Switch off',
+            `Switch off ${it.term}`,
+            () => edit.adding('disabled', { term: it.term, category: it.category }),
+            `${it.term} switched off in the draft`,
+          ),
+    );
+  };
+
+  const find = () =>
+    show(
+      found,
+      () => getJson<{ items: Entry[] }>(`${base}/entries?q=${encodeURIComponent(search.value)}`),
+      (r) =>
+        r.items.length === 0
+          ? h('p', { class: 'empty' }, 'No shipped entry has that term.')
+          : h('ul', { class: 'wf-list' }, ...r.items.map(entryRow)),
+    );
+  if (canEdit && search.value !== '') find();
+
+  const changes = [
+    ...o.overrides.disabled.map((d, i) =>
+      h(
+        'li',
+        null,
+        `Off: ${d.term} (${categoryLabel(d.category)}) `,
+        change('Undo', `Switch ${d.term} back on`, () => edit.removing('disabled', i), `${d.term} back on`),
+      ),
+    ),
+    ...o.overrides.severities.map((x, i) =>
+      h(
+        'li',
+        null,
+        `Severity ${x.severity}: ${x.term} (${categoryLabel(x.category)}) `,
+        change(
+          'Undo',
+          `Give ${x.term} its shipped severity`,
+          () => edit.removing('severities', i),
+          `${x.term}: shipped severity`,
+        ),
+      ),
+    ),
+    ...o.overrides.added.map((a, i) =>
+      h(
+        'li',
+        null,
+        `Added: ${a.term} (${categoryLabel(a.category)}, ${a.severity}) `,
+        change('Remove', `Remove ${a.term}`, () => edit.removing('added', i), `${a.term} removed`),
+      ),
+    ),
+    ...o.overrides.exceptions.map((x, i) =>
+      h(
+        'li',
+        null,
+        `Exception: ${x.phrase} `,
+        change(
+          'Remove',
+          `Remove exception ${x.phrase}`,
+          () => edit.removing('exceptions', i),
+          'Exception removed',
+        ),
+      ),
+    ),
+  ];
 
   main.replaceChildren(
     page(
@@ -81,39 +247,16 @@ export async function renderLexicon(main: HTMLElement, query: URLSearchParams): 
         'section',
         { class: 'card', 'aria-labelledby': 'wf-try-h' },
         h('h2', { id: 'wf-try-h' }, 'Try a phrase against the draft'),
-        h(
-          'form',
-          {
-            class: 'wf-inline',
-            onsubmit: (e: SubmitEvent) => {
-              e.preventDefault();
-              void postJson<{
-                matches: { term: string; category: string; severity: number; start: number; end: number }[];
-              }>(`${base}/try`, { phrase: phrase.value }).then(
-                (r) =>
-                  result.replaceChildren(
-                    r.matches.length === 0
-                      ? h('p', null, 'No match: this phrase would not be captured.')
-                      : h(
-                          'ul',
-                          { class: 'wf-list' },
-                          ...r.matches.map((m) =>
-                            h(
-                              'li',
-                              null,
-                              h('mark', null, phrase.value.slice(m.start, m.end)),
-                              ` matches “${m.term}”: ${categoryLabel(m.category)}, severity ${m.severity}`,
-                            ),
-                          ),
-                        ),
-                  ),
-                (err: unknown) => announce(errorText(err), true),
-              );
-            },
-          },
-          h('label', { for: 'wf-try' }, 'Phrase '),
-          phrase,
-          h('button', { type: 'submit', class: 'btn btn-primary' }, 'Try'),
+        inlineForm(
+          [h('label', { for: 'wf-try' }, 'Phrase '), phrase],
+          'Try',
+          () =>
+            show(
+              result,
+              () => postJson<{ matches: Match[] }>(`${base}/try`, { phrase: phrase.value }),
+              matches,
+            ),
+          true,
         ),
         result,
       ),
@@ -124,112 +267,42 @@ export async function renderLexicon(main: HTMLElement, query: URLSearchParams): 
             h(
               'section',
               { class: 'card', 'aria-labelledby': 'wf-find-h' },
-              h('h2', { id: 'wf-find-h' }, 'Switch entries off'),
-              h(
-                'form',
-                {
-                  class: 'wf-inline',
-                  onsubmit: (e: SubmitEvent) => {
-                    e.preventDefault();
-                    void getJson<{
-                      items: { term: string; category: string; severity: number; disabled: boolean }[];
-                    }>(`${base}/entries?q=${encodeURIComponent(search.value)}`).then((r) =>
-                      found.replaceChildren(
-                        h(
-                          'ul',
-                          { class: 'wf-list' },
-                          ...r.items.map((it) =>
-                            h(
-                              'li',
-                              null,
-                              `${it.term} (${categoryLabel(it.category)}, ${it.severity}) `,
-                              it.disabled
-                                ? h('span', { class: 'muted' }, 'off')
-                                : h(
-                                    'button',
-                                    {
-                                      type: 'button',
-                                      class: 'btn btn-quiet',
-                                      'aria-label': `Switch off ${it.term}`,
-                                      onclick: () =>
-                                        save(
-                                          {
-                                            ...o.overrides,
-                                            disabled: [
-                                              ...o.overrides.disabled,
-                                              { term: it.term, category: it.category },
-                                            ],
-                                          },
-                                          `${it.term} switched off in the draft`,
-                                        ),
-                                    },
-                                    'Switch off',
-                                  ),
-                            ),
-                          ),
-                        ),
-                      ),
-                    );
-                  },
-                },
-                h('label', { for: 'wf-search' }, 'Find a term '),
-                search,
-                h('button', { type: 'submit', class: 'btn' }, 'Find'),
-              ),
+              h('h2', { id: 'wf-find-h' }, 'Change or switch off an entry'),
+              inlineForm([h('label', { for: 'wf-search' }, 'Find a term '), search], 'Find', find),
               found,
             ),
             h(
               'section',
               { class: 'card', 'aria-labelledby': 'wf-add-h' },
               h('h2', { id: 'wf-add-h' }, 'Add a term or an exception'),
-              h(
-                'form',
-                {
-                  class: 'wf-inline',
-                  onsubmit: (e: SubmitEvent) => {
-                    e.preventDefault();
-                    save(
-                      {
-                        ...o.overrides,
-                        added: [
-                          ...o.overrides.added,
-                          {
-                            term: term.value.trim().toLowerCase(),
-                            category: cat.value,
-                            severity: Number(sev.value),
-                          },
-                        ],
-                      },
-                      `${term.value} added to the draft`,
-                    );
-                  },
-                },
-                h('label', { for: 'wf-add-term' }, 'Term '),
-                term,
-                h('label', { for: 'wf-add-cat', class: 'sr-only' }, 'Category'),
-                cat,
-                h('label', { for: 'wf-add-sev' }, ' Severity '),
-                sev,
-                h('button', { type: 'submit', class: 'btn' }, 'Add term'),
+              inlineForm(
+                [
+                  h('label', { for: 'wf-add-term' }, 'Term '),
+                  term,
+                  h('label', { for: 'wf-add-cat', class: 'sr-only' }, 'Category'),
+                  cat,
+                  h('label', { for: 'wf-add-sev' }, ' Severity '),
+                  sev,
+                ],
+                'Add term',
+                () =>
+                  save(
+                    edit.adding('added', {
+                      term: term.value.trim().toLowerCase(),
+                      category: cat.value,
+                      severity: Number(sev.value),
+                    }),
+                    `${term.value} added to the draft`,
+                  ),
               ),
-              h(
-                'form',
-                {
-                  class: 'wf-inline',
-                  onsubmit: (e: SubmitEvent) => {
-                    e.preventDefault();
-                    save(
-                      {
-                        ...o.overrides,
-                        exceptions: [...o.overrides.exceptions, { phrase: exc.value.trim().toLowerCase() }],
-                      },
-                      `Exception “${exc.value}” added to the draft`,
-                    );
-                  },
-                },
-                h('label', { for: 'wf-add-exc' }, 'Benign phrase (exception) '),
-                exc,
-                h('button', { type: 'submit', class: 'btn' }, 'Add exception'),
+              inlineForm(
+                [h('label', { for: 'wf-add-exc' }, 'Benign phrase (exception) '), exc],
+                'Add exception',
+                () =>
+                  save(
+                    edit.adding('exceptions', { phrase: exc.value.trim().toLowerCase() }),
+                    `Exception “${exc.value}” added to the draft`,
+                  ),
               ),
             ),
           )
@@ -238,84 +311,9 @@ export async function renderLexicon(main: HTMLElement, query: URLSearchParams): 
         'section',
         { class: 'card', 'aria-labelledby': 'wf-changes-h' },
         h('h2', { id: 'wf-changes-h' }, 'This school’s changes'),
-        o.overrides.disabled.length + o.overrides.added.length + o.overrides.exceptions.length === 0
+        changes.length === 0
           ? h('p', { class: 'empty' }, 'None: agents use the shipped lexicon.')
-          : h(
-              'ul',
-              { class: 'wf-list' },
-              ...o.overrides.disabled.map((d, i) =>
-                h(
-                  'li',
-                  null,
-                  `Off: ${d.term} (${categoryLabel(d.category)}) `,
-                  canEdit
-                    ? h(
-                        'button',
-                        {
-                          type: 'button',
-                          class: 'btn btn-quiet',
-                          'aria-label': `Switch ${d.term} back on`,
-                          onclick: () =>
-                            save(
-                              { ...o.overrides, disabled: o.overrides.disabled.filter((_, j) => j !== i) },
-                              `${d.term} back on`,
-                            ),
-                        },
-                        'Undo',
-                      )
-                    : null,
-                ),
-              ),
-              ...o.overrides.added.map((a, i) =>
-                h(
-                  'li',
-                  null,
-                  `Added: ${a.term} (${categoryLabel(a.category)}, ${a.severity}) `,
-                  canEdit
-                    ? h(
-                        'button',
-                        {
-                          type: 'button',
-                          class: 'btn btn-quiet',
-                          'aria-label': `Remove ${a.term}`,
-                          onclick: () =>
-                            save(
-                              { ...o.overrides, added: o.overrides.added.filter((_, j) => j !== i) },
-                              `${a.term} removed`,
-                            ),
-                        },
-                        'Remove',
-                      )
-                    : null,
-                ),
-              ),
-              ...o.overrides.exceptions.map((x, i) =>
-                h(
-                  'li',
-                  null,
-                  `Exception: ${x.phrase} `,
-                  canEdit
-                    ? h(
-                        'button',
-                        {
-                          type: 'button',
-                          class: 'btn btn-quiet',
-                          'aria-label': `Remove exception ${x.phrase}`,
-                          onclick: () =>
-                            save(
-                              {
-                                ...o.overrides,
-                                exceptions: o.overrides.exceptions.filter((_, j) => j !== i),
-                              },
-                              'Exception removed',
-                            ),
-                        },
-                        'Remove',
-                      )
-                    : null,
-                ),
-              ),
-            ),
+          : h('ul', { class: 'wf-list' }, ...changes),
         school.actions.includes('lexicon.publish')
           ? h(
               'button',

@@ -25,6 +25,27 @@ export function schoolPicker(
   return h('p', { class: 'field wf-inline' }, h('label', { for: 'wf-school' }, 'School '), select);
 }
 
+/** A one-line form: its fields, a submit button, and what submitting does (never a page load). */
+export function inlineForm(
+  fields: readonly Child[],
+  submit: string,
+  onSubmit: () => void,
+  primary = false,
+): HTMLFormElement {
+  return h(
+    'form',
+    {
+      class: 'wf-inline',
+      onsubmit: (e: SubmitEvent) => {
+        e.preventDefault();
+        onSubmit();
+      },
+    },
+    ...fields,
+    h('button', { type: 'submit', class: primary ? 'btn btn-primary' : 'btn' }, submit),
+  );
+}
+
 /** A table's header row: one column header (`scope="col"`) per label. */
 export function tableHead(labels: readonly string[]): HTMLElement {
   return h('thead', null, h('tr', null, ...labels.map((t) => h('th', { scope: 'col' }, t))));
