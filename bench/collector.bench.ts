@@ -25,6 +25,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import sharp from 'sharp';
+import { startTestSmtpServer } from '../collector-server/src/adapters/mail/test-smtp-server.test-support.js';
+
+type MailSink = Awaited<ReturnType<typeof startTestSmtpServer>>;
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = join(ROOT, 'collector-server/dist/main.js');
@@ -124,10 +127,13 @@ interface Shot {
   path: string;
   headers: Record<string, string>;
   body?: Buffer;
+  /** An urgent capture (counted apart, to check its alert arrived). */
+  urgent?: boolean;
 }
 
 interface LoadResult {
   ok: number;
+  urgentOk: number;
   failed: Map<string, number>;
   seconds: number;
   latenciesMs: number[];
@@ -171,6 +177,7 @@ async function load(
   const failed = new Map<string, number>();
   const latenciesMs: number[] = [];
   let ok = 0;
+  let urgentOk = 0;
   const start = performance.now();
   const end = start + seconds * 1000;
   await Promise.all(
@@ -178,9 +185,11 @@ async function load(
       for (let i = 0; performance.now() < end; i++) {
         const t0 = performance.now();
         try {
-          const res = await send(agent, base, next(client, i));
+          const shot = next(client, i);
+          const res = await send(agent, base, shot);
           if (okStatus(res.status)) {
             ok++;
+            if (shot.urgent === true) urgentOk++;
             latenciesMs.push(performance.now() - t0);
           } else {
             const key = `${res.status} ${res.body.toString().slice(0, 80)}`;
@@ -194,7 +203,7 @@ async function load(
     }),
   );
   agent.destroy();
-  return { ok, failed, seconds: (performance.now() - start) / 1000, latenciesMs };
+  return { ok, urgentOk, failed, seconds: (performance.now() - start) / 1000, latenciesMs };
 }
 
 const rate = (r: LoadResult) => r.ok / r.seconds;
@@ -296,18 +305,26 @@ process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
 
 // ---------- the agent side ------------------------------------------------------------------
 
+/**
+ * One capture in `URGENT_EVERY` is urgent under the default alert rule (self-harm), the rest are
+ * not (bullying, severity 2): the alert job must find the few among the many, and mail each once.
+ */
+const URGENT_EVERY = 20;
+const isUrgent = (n: number) => n % URGENT_EVERY === 0;
+
 function multipartCapture(jpeg: Buffer, n: number): { body: Buffer; contentType: string } {
   const boundary = `kestrel-bench-${randomBytes(6).toString('hex')}`;
+  const urgent = isUrgent(n);
   const metadata = JSON.stringify({
     captureId: randomUUID(),
     capturedAt: new Date().toISOString(),
     machine: `LAB1-PC${String(n % 30).padStart(2, '0')}`,
     user: `pupil${n % 300}`,
     source: 'typed',
-    category: 'self-harm',
-    severity: 4,
-    term: 'hurt myself',
-    context: 'sometimes i just want to hurt myself and nobody',
+    category: urgent ? 'self-harm' : 'bullying',
+    severity: urgent ? 4 : 2,
+    term: urgent ? 'hurt myself' : 'nobody likes you',
+    context: urgent ? 'sometimes i just want to hurt myself and nobody' : 'honestly nobody likes you at all',
     windowTitle: 'Untitled document - Google Docs - Google Chrome',
     application: 'chrome.exe',
     url: 'https://docs.google.com/document/d/1abc/edit',
@@ -364,8 +381,10 @@ async function enrolDevices(base: URL, count: number): Promise<string[]> {
 
 let uploadCounter = 0;
 const captureShot = (jpeg: Buffer, token: string): Shot => {
-  const { body, contentType } = multipartCapture(jpeg, uploadCounter++);
+  const n = uploadCounter++;
+  const { body, contentType } = multipartCapture(jpeg, n);
   return {
+    urgent: isUrgent(n),
     method: 'POST',
     path: '/api/v1/captures',
     headers: { 'content-type': contentType, authorization: `Bearer ${token}` },
@@ -540,11 +559,16 @@ async function collector(name: string, env: Record<string, string>, jpeg: Buffer
 async function soak(
   jpeg: Buffer,
   seconds: number,
+  mail: MailSink,
 ): Promise<{
   rss: { t: number; mib: number }[];
   heap: { t: number; heapMiB: number; externalMiB: number }[];
   captures: number;
   heartbeats: number;
+  urgentStored: number;
+  urgentMailed: number;
+  /** Seconds from the end of the load to the last urgent alert arriving. */
+  alertLagSeconds: number;
 }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kestrel-soak-'));
   const server = await startProcess([MAIN], {
@@ -555,11 +579,13 @@ async function soak(
     BOOTSTRAP_ADMIN_PASSWORD: 'bench-admin-password',
     DEVICE_CAPTURES_PER_MINUTE: '1000000',
     DEVICE_REQUESTS_PER_MINUTE: '1000000',
+    SMTP_URL: mail.url,
   });
   try {
     const tokens = await enrolDevices(server.base, 16);
     const token = (client: number) => tokens[client % tokens.length] ?? '';
     const sampler = sampleRss(server.child.pid, 5000);
+    const mailedBefore = mail.received.filter((m) => /urgent/i.test(m.subject)).length;
     const heap: { t: number; heapMiB: number; externalMiB: number }[] = [];
     const t0 = performance.now();
     const heapTimer = setInterval(() => {
@@ -593,7 +619,22 @@ async function soak(
       ),
     ]);
     clearInterval(heapTimer);
-    return { rss: await sampler.stop(), heap, captures: rate(c), heartbeats: rate(h) };
+    const rss = await sampler.stop();
+    // The alert job runs every 15 s: give it a few rounds to mail the last urgent captures.
+    const urgentMails = () => mail.received.filter((m) => /urgent/i.test(m.subject)).length - mailedBefore;
+    const ended = performance.now();
+    while (urgentMails() < c.urgentOk && performance.now() - ended < 60_000) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return {
+      rss,
+      heap,
+      captures: rate(c),
+      heartbeats: rate(h),
+      urgentStored: c.urgentOk,
+      urgentMailed: urgentMails(),
+      alertLagSeconds: (performance.now() - ended) / 1000,
+    };
   } finally {
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -645,14 +686,17 @@ export async function run(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'kestrel-bench-jpeg-'));
   const jpegFile = join(work, 'screen.jpg');
   await writeFile(jpegFile, jpeg);
+  // Urgent alerts go to a real SMTP server, as in a school.
+  const mail = await startTestSmtpServer();
   try {
-    await measureAll(jpeg, jpegFile);
+    await measureAll(jpeg, jpegFile, mail);
   } finally {
+    await mail.close();
     await rm(work, { recursive: true, force: true });
   }
 }
 
-async function measureAll(jpeg: Buffer, jpegFile: string): Promise<void> {
+async function measureAll(jpeg: Buffer, jpegFile: string, mail: MailSink): Promise<void> {
   console.log(
     `Screenshot: 1920×1080 JPEG, ${fmt(jpeg.length / 1024)} KiB; ${CAPTURE_CLIENTS} capture clients, ` +
       `${HEARTBEAT_CLIENTS} heartbeat clients, keep-alive, loopback. Capture ceiling: the collector's image ` +
@@ -663,13 +707,17 @@ async function measureAll(jpeg: Buffer, jpegFile: string): Promise<void> {
   const runs: CollectorResult[] = [];
   const brackets: { sharp: Ceiling; bare: Ceiling }[] = [await ceilings(jpegFile)];
 
-  const sqlite = await collector('SQLite', {}, jpeg);
+  const sqlite = await collector('SQLite', { SMTP_URL: mail.url }, jpeg);
   brackets.push(await ceilings(jpegFile));
   runs.push(sqlite);
   if (await postgresReachable()) {
     const schema = `kestrel_bench_${randomBytes(4).toString('hex')}`;
     try {
-      const pgResult = await collector('PostgreSQL', { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema }, jpeg);
+      const pgResult = await collector(
+        'PostgreSQL',
+        { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, SMTP_URL: mail.url },
+        jpeg,
+      );
       brackets.push(await ceilings(jpegFile));
       runs.push(pgResult);
     } finally {
@@ -721,7 +769,7 @@ async function measureAll(jpeg: Buffer, jpegFile: string): Promise<void> {
     console.log(
       `\nMemory soak: ${SECONDS.soak} s of captures (8 clients) and heartbeats (8 clients) together on SQLite.`,
     );
-    const s = await soak(jpeg, SECONDS.soak);
+    const s = await soak(jpeg, SECONDS.soak, mail);
     const at = (fraction: number) =>
       s.rss[Math.min(s.rss.length - 1, Math.floor(fraction * s.rss.length))]?.mib ?? NaN;
     console.log(`captures/s ${fmt(s.captures)}, heartbeats/s ${fmt(s.heartbeats)}`);
@@ -731,6 +779,10 @@ async function measureAll(jpeg: Buffer, jpegFile: string): Promise<void> {
     console.log(
       `server RSS MiB at 10% ${fmt(at(0.1))}, 25% ${fmt(at(0.25))}, 50% ${fmt(at(0.5))}, 75% ${fmt(at(0.75))}, ` +
         `end ${fmt(at(1))}, max ${fmt(Math.max(...s.rss.map((x) => x.mib)))}`,
+    );
+    console.log(
+      `urgent captures stored ${fmt(s.urgentStored)} (1 in ${URGENT_EVERY}), urgent alert e-mails received ` +
+        `${fmt(s.urgentMailed)}, the last ${fmt(s.alertLagSeconds, 1)} s after the load ended`,
     );
   }
   console.log(`\nCPU pressure during the run (Linux PSI, "some" avg60): ${await cpuPressure()}`);
