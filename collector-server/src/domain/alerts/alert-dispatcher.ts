@@ -1,18 +1,11 @@
-import type { AuditEntry } from '../audit/audit-log.js';
 import { preferencesLink, queueLink } from './alert-links.js';
-import type { AlertStore, Mailer, WebhookPoster } from './alert-ports.js';
 import { recipientsOf } from './alert-recipients.js';
 import { formatWhen } from './alert-time.js';
 import { CoalescedRun } from './coalesced-run.js';
-import { sendUrgentAlerts } from './urgent-alerts.js';
+import { type UrgentAlertDeps, sendUrgentAlerts } from './urgent-alerts.js';
 
-export interface AlertDispatcherDeps {
-  store: AlertStore;
-  mailer: Mailer;
-  webhook: WebhookPoster;
-  audit: { record(entry: AuditEntry): Promise<number> };
-  clock: { now(): Date };
-  publicUrl: string;
+/** What the urgent pass needs, with its look-back and page size optional. */
+export type AlertDispatcherDeps = Omit<UrgentAlertDeps, 'lookbackMs' | 'pageSize'> & {
   /**
    * Urgent captures not yet alerted are looked for this far back (default 24 hours), so alerts
    * held up by a mail outage or a stopped collector still go out, saying they are late. Older
@@ -21,8 +14,7 @@ export interface AlertDispatcherDeps {
   lookbackMs?: number;
   /** Urgent candidates read from storage at once (default 200): bounds a pass's memory. */
   pageSize?: number;
-  log?: { warn(obj: object, msg: string): void };
-}
+};
 
 const HOUR = 3_600_000;
 const DIGEST_PERIOD: Record<'daily' | 'weekly', number> = { daily: 24 * HOUR, weekly: 7 * 24 * HOUR };
