@@ -37,7 +37,12 @@ function parse(raw: string): Pick<ReceivedMail, 'subject' | 'body'> {
 /** A real SMTP server on a random loopback port that keeps every message it receives. */
 export async function startTestSmtpServer() {
   const received: ReceivedMail[] = [];
+  const connections = { count: 0 };
   const server = new SMTPServer({
+    onConnect(_session, callback) {
+      connections.count += 1;
+      callback();
+    },
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
@@ -61,6 +66,8 @@ export async function startTestSmtpServer() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    /** SMTP connections accepted so far. */
+    connections,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

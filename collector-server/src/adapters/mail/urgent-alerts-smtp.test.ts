@@ -116,6 +116,17 @@ describe('urgent alerts over real SMTP', () => {
     w.mailer.close();
   });
 
+  it('sends a burst of urgent alerts over one reused connection, not one connection a message', async () => {
+    smtp.received.length = 0;
+    const before = smtp.connections.count;
+    const w = world();
+    for (let i = 0; i < 20; i += 1) w.store.captures.push(capture(`burst-${String(i).padStart(2, '0')}`));
+    expect(await w.dispatcher.dispatchUrgent()).toBe(40); // two DSLs each
+    expect(smtp.received).toHaveLength(40);
+    expect(smtp.connections.count - before).toBe(1);
+    w.mailer.close();
+  });
+
   it('honours preferences and school rules, and calls the webhook with ids and links only', async () => {
     smtp.received.length = 0;
     hooks.length = 0;

@@ -31,11 +31,12 @@ function world(options: { pageSize?: number; lookbackMs?: number } = {}) {
   store.staff.set('a', [
     { userId: 'dsl', email: 'dsl@h.example', displayName: 'D', roles: ['dsl'], disabled: false },
   ]);
-  const reads = { pages: 0, largestPage: 0, rules: 0 };
+  const reads = { pages: 0, largestPage: 0, rules: 0, starts: [] as (string | null)[] };
   const candidates = store.urgentCandidates.bind(store);
   store.urgentCandidates = async (q) => {
     const page = await candidates(q);
     reads.pages += 1;
+    reads.starts.push(q.after === null ? null : `${q.after.receivedAt}|${q.after.id}`);
     reads.largestPage = Math.max(reads.largestPage, page.length);
     return page;
   };
@@ -114,6 +115,28 @@ describe('alert dispatcher', () => {
         limit: 10,
       }),
     ).toEqual([]);
+  });
+
+  it('starts each pass where the last one ended, less a minute, so a capture committed late is still seen', async () => {
+    const w = world();
+    w.store.captures.push(capture('old', 3 * HOUR));
+    expect(await w.dispatcher.dispatchUrgent()).toBe(1);
+    expect(w.reads.starts).toEqual([null]); // the first pass reads the whole look-back
+    // Stamped 30 s ago but committed only after that pass had read past it.
+    w.store.captures.push(capture('late', 30_000, { category: 'self-harm', severity: 3 }));
+    expect(await w.dispatcher.dispatchUrgent()).toBe(1);
+    expect(w.reads.starts).toEqual([null, `${at(MINUTE)}|`]);
+    expect(w.alertedIds()).toEqual(['old', 'late']);
+  });
+
+  it('looks through the whole look-back again when the school widens its rule', async () => {
+    const w = world();
+    w.store.captures.push(capture('bully', 2 * HOUR, { category: 'bullying', severity: 3 }));
+    expect(await w.dispatcher.dispatchUrgent()).toBe(0);
+    expect(await w.dispatcher.dispatchUrgent()).toBe(0);
+    await w.store.setRule('a', { categories: ['bullying'], minSeverity: 5, webhookUrl: null });
+    expect(await w.dispatcher.dispatchUrgent()).toBe(1);
+    expect(w.alertedIds()).toEqual(['bully']);
   });
 
   it('while mail is down tries each recipient once per tick, and sends everything once it is back', async () => {

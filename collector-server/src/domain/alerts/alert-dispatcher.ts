@@ -2,7 +2,7 @@ import { preferencesLink, queueLink } from './alert-links.js';
 import { recipientsOf } from './alert-recipients.js';
 import { formatWhen } from './alert-time.js';
 import { CoalescedRun } from './coalesced-run.js';
-import { type UrgentAlertDeps, sendUrgentAlerts } from './urgent-alerts.js';
+import { type SchoolMark, type UrgentAlertDeps, sendUrgentAlerts } from './urgent-alerts.js';
 
 /** What the urgent pass needs, with its look-back and page size optional. */
 export type AlertDispatcherDeps = Omit<UrgentAlertDeps, 'lookbackMs' | 'pageSize'> & {
@@ -27,11 +27,16 @@ const DIGEST_PERIOD: Record<'daily' | 'weekly', number> = { daily: 24 * HOUR, we
  */
 export class AlertDispatcher {
   private readonly urgent: CoalescedRun<number>;
+  /** Where each school's next urgent pass starts (urgent-alerts.ts). */
+  private readonly marks = new Map<string, SchoolMark>();
   private readonly digests: CoalescedRun<number>;
 
   constructor(private readonly deps: AlertDispatcherDeps) {
     this.urgent = new CoalescedRun(() =>
-      sendUrgentAlerts({ ...deps, lookbackMs: deps.lookbackMs ?? 24 * HOUR, pageSize: deps.pageSize ?? 200 }),
+      sendUrgentAlerts(
+        { ...deps, lookbackMs: deps.lookbackMs ?? 24 * HOUR, pageSize: deps.pageSize ?? 200 },
+        this.marks,
+      ),
     );
     this.digests = new CoalescedRun(() => this.digestsOnce());
   }

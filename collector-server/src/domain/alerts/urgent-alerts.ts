@@ -45,6 +45,30 @@ interface Target {
 
 /** An alert sent this long after the capture arrived says that it is late. */
 const LATE_MS = 10 * 60_000;
+/**
+ * How far back every pass looks again, whatever it saw before: a capture is stamped with its
+ * arrival time just before its row commits, so under load one may become visible a moment after a
+ * later-stamped one. Far more than that moment; small enough to keep a pass cheap.
+ */
+const SETTLE_MS = 60_000;
+
+/**
+ * Where a school's next pass may start: every capture up to `after` was alerted, not urgent under
+ * `rule`, or dismissed when last seen. Kept in memory: after a restart the first pass reads the whole
+ * look-back once. A changed rule starts from the look-back again.
+ */
+export interface SchoolMark {
+  rule: string;
+  after: CaptureCursor | null;
+}
+
+const cursorOf = (c: AlertCapture): CaptureCursor => ({ receivedAt: c.receivedAt, id: c.id });
+const earlier = (a: CaptureCursor | null, b: CaptureCursor | null): CaptureCursor | null =>
+  a === null || b === null
+    ? null
+    : a.receivedAt < b.receivedAt || (a.receivedAt === b.receivedAt && a.id <= b.id)
+      ? a
+      : b;
 
 const deliveryKey = (k: DeliveryKey) => `${k.channel}|${k.recipient}|${k.captureId}`;
 const targetKey = (t: Target) => `${t.channel}|${t.recipient}`;
@@ -53,16 +77,22 @@ const targetKey = (t: Target) => `${t.channel}|${t.recipient}`;
  * One pass over every school: the school's rule and recipients are read once, then its urgent
  * captures that still need alerting are read page by page from the database (never the whole
  * window at once) and each missing delivery is sent. A capture whose every delivery went out is
- * marked alerted and never read again; one with a failed delivery is read again next pass.
+ * marked alerted and never read again; one with a failed delivery is read again next pass. Each
+ * pass starts where the last one left off (`marks`), less a minute, so a busy day's captures are
+ * not read again every pass.
  *
  * A target (a recipient's address, the webhook) that fails is not tried again in the same pass:
  * while the relay is down a pass costs one failed send per target, not one per capture, and it
  * stops reading a school's captures once all its targets have failed.
  */
-export async function sendUrgentAlerts(deps: UrgentAlertDeps): Promise<number> {
+export async function sendUrgentAlerts(
+  deps: UrgentAlertDeps,
+  marks: Map<string, SchoolMark> = new Map(),
+): Promise<number> {
   const { store } = deps;
   const now = deps.clock.now();
   const since = new Date(now.getTime() - deps.lookbackMs).toISOString();
+  const settled: CaptureCursor = { receivedAt: new Date(now.getTime() - SETTLE_MS).toISOString(), id: '' };
   const failed = new Set<string>();
   let sent = 0;
   for (const school of await store.schools()) {
@@ -70,7 +100,12 @@ export async function sendUrgentAlerts(deps: UrgentAlertDeps): Promise<number> {
     const targets = await targetsOf(deps, school, rule, now);
     // Nobody to tell: the captures stay unmarked, so staff who opt in within the window are told.
     if (targets.length === 0) continue;
-    let after: CaptureCursor | null = null;
+    const ruleKey = JSON.stringify(rule);
+    const mark = marks.get(school.id);
+    let after: CaptureCursor | null = mark?.rule === ruleKey ? mark.after : null;
+    // The next pass starts before the first capture left incomplete (a failed send).
+    let lastSeen = after;
+    let keepFrom: CaptureCursor | null | undefined;
     while (!targets.every((t) => failed.has(targetKey(t)))) {
       const page = await store.urgentCandidates({
         schoolId: school.id,
@@ -92,11 +127,18 @@ export async function sendUrgentAlerts(deps: UrgentAlertDeps): Promise<number> {
           }
         }
         if (complete) await store.markAlerted(capture.id, deps.clock.now().toISOString());
+        else if (keepFrom === undefined) keepFrom = lastSeen;
+        lastSeen = cursorOf(capture);
       }
       const last = page.at(-1);
       if (last === undefined || page.length < deps.pageSize) break;
-      after = { receivedAt: last.receivedAt, id: last.id };
+      after = cursorOf(last);
     }
+    // Read to the end with nothing left over: everything committed so far is settled.
+    marks.set(school.id, {
+      rule: ruleKey,
+      after: keepFrom === undefined ? settled : earlier(keepFrom, settled),
+    });
   }
   return sent;
 }
