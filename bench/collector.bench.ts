@@ -498,6 +498,14 @@ interface CollectorResult {
   /** Collector process CPU per stored capture and per heartbeat, in ms (PostgreSQL's own CPU not included). */
   cpuPerCapture: number;
   cpuPerHeartbeat: number;
+  /** Share of the capture phase the collector's event loop was busy (1: the main thread is the limit). */
+  loopBusyCaptures: number;
+}
+
+/** The collector's `kestrel_event_loop_busy_seconds_total`. */
+async function loopBusySeconds(base: URL): Promise<number> {
+  const text = await (await fetch(`${base.origin}/metrics`)).text();
+  return Number(/^kestrel_event_loop_busy_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
 }
 
 async function collector(name: string, env: Record<string, string>, jpeg: Buffer): Promise<CollectorResult> {
@@ -526,6 +534,7 @@ async function collector(name: string, env: Record<string, string>, jpeg: Buffer
       (s) => s === 201,
     );
     const cpu0 = await cpuMs(server.child.pid);
+    const busy0 = await loopBusySeconds(server.base);
     const captures = await load(
       server.base,
       CAPTURE_CLIENTS,
@@ -534,6 +543,7 @@ async function collector(name: string, env: Record<string, string>, jpeg: Buffer
       (s) => s === 201,
     );
     const cpu1 = await cpuMs(server.child.pid);
+    const loopBusyCaptures = ((await loopBusySeconds(server.base)) - busy0) / captures.seconds;
     const heartbeats = await load(
       server.base,
       HEARTBEAT_CLIENTS,
@@ -549,6 +559,7 @@ async function collector(name: string, env: Record<string, string>, jpeg: Buffer
       rss: await sampler.stop(),
       cpuPerCapture: (cpu1 - cpu0) / captures.ok,
       cpuPerHeartbeat: (cpu2 - cpu1) / heartbeats.ok,
+      loopBusyCaptures,
     };
   } finally {
     await server.stop();
@@ -751,8 +762,8 @@ async function measureAll(jpeg: Buffer, jpegFile: string, mail: MailSink): Promi
 
   console.log(
     '\nCPU cost per unit of work (independent of what else the machine runs):\n\n' +
-      '| backend | collector CPU per capture | sharp-only CPU per image | efficiency | collector CPU per heartbeat | bare route CPU per request | efficiency |\n' +
-      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| backend | collector CPU per capture | sharp-only CPU per image | efficiency | main thread busy (captures) | collector CPU per heartbeat | bare route CPU per request | efficiency |\n' +
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
   );
   runs.forEach((r, i) => {
     const b0 = brackets[i];
@@ -761,6 +772,7 @@ async function measureAll(jpeg: Buffer, jpegFile: string, mail: MailSink): Promi
     const bareCpu = ((b0?.bare.cpuMs ?? NaN) + (b1?.bare.cpuMs ?? NaN)) / 2;
     console.log(
       `| ${r.name} | ${fmt(r.cpuPerCapture, 2)} ms | ${fmt(sharpCpu, 2)} ms | ${fmt((100 * sharpCpu) / r.cpuPerCapture)} % | ` +
+        `${fmt(100 * r.loopBusyCaptures)} % | ` +
         `${fmt(r.cpuPerHeartbeat * 1000)} µs | ${fmt(bareCpu * 1000)} µs | ${fmt((100 * bareCpu) / r.cpuPerHeartbeat)} % |`,
     );
   });

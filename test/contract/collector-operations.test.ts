@@ -68,6 +68,13 @@ describe('health, readiness, metrics, OpenAPI and headers', () => {
       /kestrel_http_request_duration_seconds_bucket\{method="POST",route="\/api\/v1\/captures",status="2xx",le="\+Inf"\} 2/,
     );
     expect(text).toMatch(/^kestrel_process_resident_memory_bytes \d+$/m);
+    // The main thread has been busy (start-up, these requests) and counts up, never down.
+    const busy = () => Number(/^kestrel_event_loop_busy_seconds_total ([\d.e-]+)$/m.exec(text)?.[1]);
+    expect(busy()).toBeGreaterThan(0);
+    const later = (await h.app.inject('/metrics')).body;
+    expect(
+      Number(/^kestrel_event_loop_busy_seconds_total ([\d.e-]+)$/m.exec(later)?.[1]),
+    ).toBeGreaterThanOrEqual(busy());
   });
 
   it('describes the API in OpenAPI, generated from the shared schemas', async () => {
