@@ -134,6 +134,8 @@ interface Shot {
 interface LoadResult {
   ok: number;
   urgentOk: number;
+  /** Capture id → when its urgent upload was answered (`Date.now()`). */
+  urgentAcks: Map<string, number>;
   failed: Map<string, number>;
   seconds: number;
   latenciesMs: number[];
@@ -178,6 +180,7 @@ async function load(
   const latenciesMs: number[] = [];
   let ok = 0;
   let urgentOk = 0;
+  const urgentAcks = new Map<string, number>();
   const start = performance.now();
   const end = start + seconds * 1000;
   await Promise.all(
@@ -189,7 +192,10 @@ async function load(
           const res = await send(agent, base, shot);
           if (okStatus(res.status)) {
             ok++;
-            if (shot.urgent === true) urgentOk++;
+            if (shot.urgent === true) {
+              urgentOk++;
+              urgentAcks.set((JSON.parse(res.body.toString()) as { id: string }).id, Date.now());
+            }
             latenciesMs.push(performance.now() - t0);
           } else {
             const key = `${res.status} ${res.body.toString().slice(0, 80)}`;
@@ -203,7 +209,7 @@ async function load(
     }),
   );
   agent.destroy();
-  return { ok, urgentOk, failed, seconds: (performance.now() - start) / 1000, latenciesMs };
+  return { ok, urgentOk, urgentAcks, failed, seconds: (performance.now() - start) / 1000, latenciesMs };
 }
 
 const rate = (r: LoadResult) => r.ok / r.seconds;
@@ -580,6 +586,8 @@ async function soak(
   urgentMailed: number;
   /** Seconds from the end of the load to the last urgent alert arriving. */
   alertLagSeconds: number;
+  /** Seconds from each urgent capture's 201 to its alert e-mail arriving. */
+  alertDelays: number[];
 }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kestrel-soak-'));
   const server = await startProcess([MAIN], {
@@ -645,6 +653,11 @@ async function soak(
       urgentStored: c.urgentOk,
       urgentMailed: urgentMails(),
       alertLagSeconds: (performance.now() - ended) / 1000,
+      alertDelays: mail.received.flatMap((m) => {
+        const id = /captures\/([\w-]+)/.exec(m.body)?.[1];
+        const acked = id === undefined ? undefined : c.urgentAcks.get(id);
+        return acked === undefined ? [] : [(m.at - acked) / 1000];
+      }),
     };
   } finally {
     await server.stop();
@@ -794,7 +807,9 @@ async function measureAll(jpeg: Buffer, jpegFile: string, mail: MailSink): Promi
     );
     console.log(
       `urgent captures stored ${fmt(s.urgentStored)} (1 in ${URGENT_EVERY}), urgent alert e-mails received ` +
-        `${fmt(s.urgentMailed)}, the last ${fmt(s.alertLagSeconds, 1)} s after the load ended`,
+        `${fmt(s.urgentMailed)}, the last ${fmt(s.alertLagSeconds, 1)} s after the load ended; from a capture's ` +
+        `201 to its e-mail: median ${fmt(percentile(s.alertDelays, 50), 1)} s, p95 ${fmt(percentile(s.alertDelays, 95), 1)} s, ` +
+        `max ${fmt(Math.max(...s.alertDelays), 1)} s`,
     );
   }
   console.log(`\nCPU pressure during the run (Linux PSI, "some" avg60): ${await cpuPressure()}`);

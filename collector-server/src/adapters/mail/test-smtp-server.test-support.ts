@@ -8,6 +8,8 @@ export interface ReceivedMail {
   subject: string;
   /** The text body, transfer encoding undone. */
   body: string;
+  /** When it arrived (`Date.now()`). */
+  at: number;
 }
 
 function decodeQuotedPrintable(s: string): string {
@@ -56,6 +58,7 @@ export async function startTestSmtpServer() {
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
           ...parse(raw),
+          at: Date.now(),
         });
         callback();
       });
