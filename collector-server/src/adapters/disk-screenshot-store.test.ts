@@ -81,11 +81,10 @@ describe('DiskScreenshotStore', () => {
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, h), text);
     }
-    const first = legacy[0]!.sha;
+    const [first, second] = legacy.map((l) => l.sha) as [string, string, string];
     const firstDir = join(root, first.slice(0, 2), first.slice(2, 4));
     await writeFile(join(firstDir, '.tmp-interrupted'), 'partial');
     // A stranger's file in an old directory is left where it is, with its directory.
-    const second = legacy[1]!.sha;
     const strangerDir = join(root, second.slice(0, 2), second.slice(2, 4));
     await writeFile(join(strangerDir, 'notes.txt'), 'not ours');
     // A file already in the new layout stays readable throughout.
