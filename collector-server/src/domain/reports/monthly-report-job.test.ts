@@ -54,7 +54,7 @@ describe('monthly report in the school’s time zone', () => {
 });
 
 describe('monthly report schedule', () => {
-  async function run(at: string, schools: { id: string; name: string; timeZone: string }[]) {
+  async function monthsSentAt(at: string, schools: { id: string; name: string; timeZone: string }[]) {
     const claimed: string[] = [];
     const sent: string[] = [];
     await sendMonthlyReports({
@@ -79,8 +79,8 @@ describe('monthly report schedule', () => {
   it('reports a month once it has ended in each school’s own zone', async () => {
     const schools = [hillside, { id: 'ny', name: 'Brooklyn', timeZone: 'America/New_York' }];
     // 00:30 BST on 1 May: April is over in London, still 30 April (19:30) in New York.
-    expect(await run('2026-04-30T23:30:00Z', schools)).toEqual(['a 2026-04', 'ny 2026-03']);
+    expect(await monthsSentAt('2026-04-30T23:30:00Z', schools)).toEqual(['a 2026-04', 'ny 2026-03']);
     // 23:30 BST on 30 April: April is not over yet in London either.
-    expect(await run('2026-04-30T22:30:00Z', schools)).toEqual(['a 2026-03', 'ny 2026-03']);
+    expect(await monthsSentAt('2026-04-30T22:30:00Z', schools)).toEqual(['a 2026-03', 'ny 2026-03']);
   });
 });
