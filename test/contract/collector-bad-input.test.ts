@@ -227,6 +227,25 @@ describe('bad input on the agent API', () => {
     expectError(res, 413, 'SCREENSHOT_TOO_LARGE');
   });
 
+  it('an oversized upload over a real connection: read to its end and answered 413, not cut off', async () => {
+    const address = await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const { payload, headers } = multipart(
+      captureParts(metadata(), Buffer.alloc(SMALL_LIMIT * 40, 0xff), 'image/png'),
+    );
+    for (const declared of [true, false]) {
+      // With Content-Length (refused at once) and chunked (refused once the limit is passed).
+      const body = declared ? payload : Readable.from([payload.subarray(0, 1000), payload.subarray(1000)]);
+      const res = await fetch(`${address}/api/v1/captures`, {
+        method: 'POST',
+        headers: { ...headers, authorization: `Bearer ${token}` },
+        body,
+        ...(declared ? {} : { duplex: 'half' }),
+      } as RequestInit);
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SCREENSHOT_TOO_LARGE');
+    }
+  });
+
   it('a body from an unknown device is never read', async () => {
     let read = 0;
     const { payload, headers } = multipart(captureParts(metadata(), jpeg));

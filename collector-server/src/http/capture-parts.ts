@@ -34,18 +34,29 @@ export function acceptCaptureUploads(app: FastifyInstance, maxScreenshotBytes: n
     'multipart/form-data',
     async (request: FastifyRequest, payload: IncomingMessage) => {
       const declared = Number(request.headers['content-length']);
-      if (declared > limit) throw tooLarge();
-      const chunks: Buffer[] = [];
+      // A refused upload is still read to its end and thrown away, so that the agent, still
+      // sending, gets our 413 rather than a broken connection (which it would retry as a network
+      // failure). Past DRAIN_MAX_BYTES it is cut off instead.
+      if (declared > DRAIN_MAX_BYTES) {
+        payload.destroy();
+        throw tooLarge();
+      }
+      let chunks: Buffer[] | undefined = declared > limit ? undefined : [];
       let total = 0;
       for await (const chunk of payload as AsyncIterable<Buffer>) {
         total += chunk.length;
-        if (total > limit) throw tooLarge();
-        chunks.push(chunk);
+        if (total > limit) chunks = undefined;
+        if (total > DRAIN_MAX_BYTES) break; // leaving the loop destroys the stream
+        chunks?.push(chunk);
       }
+      if (chunks === undefined) throw tooLarge();
       return Buffer.concat(chunks, total);
     },
   );
 }
+
+/** Past this, an oversized upload is cut off rather than read to its end. */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * The two parts of `POST /api/v1/captures`: `metadata` as a plain field, a field typed
