@@ -24,8 +24,8 @@ function capture(id: string, receivedMsAgo: number, over: Partial<AlertCapture> 
 }
 
 /** A school with one DSL, a mailer that fails while `down` and counts what each pass reads. */
-function world(options: { pageSize?: number; lookbackMs?: number } = {}) {
-  const clock = { now: () => new Date(NOW) };
+function world(options: { pageSize?: number; lookbackMs?: number; clock?: { now(): Date } } = {}) {
+  const clock = options.clock ?? { now: () => new Date(NOW) };
   const store = new MemoryAlertStore();
   store.schoolRows = [{ id: 'a', name: 'Hillside', timeZone: 'Europe/London' }];
   store.staff.set('a', [
@@ -127,6 +127,25 @@ describe('alert dispatcher', () => {
     expect(await w.dispatcher.dispatchUrgent()).toBe(1);
     expect(w.reads.starts).toEqual([null, `${at(MINUTE)}|`]);
     expect(w.alertedIds()).toEqual(['old', 'late']);
+  });
+
+  it('alerts a capture restored from dismissed after passes went by, within five minutes', async () => {
+    let t = NOW;
+    const w = world({ clock: { now: () => new Date(t) } });
+    const pressedByMistake = capture('restored', 10_000, { status: 'dismissed' });
+    w.store.captures.push(pressedByMistake);
+    expect(await w.dispatcher.dispatchUrgent()).toBe(0);
+    t += 2 * MINUTE;
+    expect(await w.dispatcher.dispatchUrgent()).toBe(0);
+    pressedByMistake.status = 'escalated'; // a second look, long after the passes moved on
+    let sent = 0;
+    for (let i = 0; i < 20 && sent === 0; i += 1) {
+      t += 15_000;
+      sent = await w.dispatcher.dispatchUrgent();
+    }
+    expect(sent).toBe(1);
+    expect(t - NOW).toBeLessThanOrEqual(2 * MINUTE + 5 * MINUTE);
+    expect(w.alertedIds()).toEqual(['restored']);
   });
 
   it('looks through the whole look-back again when the school widens its rule', async () => {

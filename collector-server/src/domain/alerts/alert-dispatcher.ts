@@ -17,6 +17,8 @@ export type AlertDispatcherDeps = Omit<UrgentAlertDeps, 'lookbackMs' | 'pageSize
 };
 
 const HOUR = 3_600_000;
+/** How often an urgent pass reads the whole look-back instead of starting where the last ended. */
+const FULL_SWEEP_MS = 5 * 60_000;
 const DIGEST_PERIOD: Record<'daily' | 'weekly', number> = { daily: 24 * HOUR, weekly: 7 * 24 * HOUR };
 
 /**
@@ -29,15 +31,23 @@ export class AlertDispatcher {
   private readonly urgent: CoalescedRun<number>;
   /** Where each school's next urgent pass starts (urgent-alerts.ts). */
   private readonly marks = new Map<string, SchoolMark>();
+  private lastSweep = Number.NEGATIVE_INFINITY;
   private readonly digests: CoalescedRun<number>;
 
   constructor(private readonly deps: AlertDispatcherDeps) {
-    this.urgent = new CoalescedRun(() =>
-      sendUrgentAlerts(
+    this.urgent = new CoalescedRun(() => {
+      // Now and then a pass reads the whole look-back again: a capture that was dismissed when
+      // passes went by and is restored later (undo, a second look) is alerted within minutes.
+      const now = deps.clock.now().getTime();
+      if (now - this.lastSweep >= FULL_SWEEP_MS) {
+        this.marks.clear();
+        this.lastSweep = now;
+      }
+      return sendUrgentAlerts(
         { ...deps, lookbackMs: deps.lookbackMs ?? 24 * HOUR, pageSize: deps.pageSize ?? 200 },
         this.marks,
-      ),
-    );
+      );
+    });
     this.digests = new CoalescedRun(() => this.digestsOnce());
   }
 
