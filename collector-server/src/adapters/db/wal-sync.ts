@@ -1,5 +1,6 @@
 import { close as closeCallback, fsync as fsyncCallback, open as openCallback } from 'node:fs';
 import { promisify } from 'node:util';
+import { CoalescedRun } from '../../domain/coalesced-run.js';
 
 const fsyncFd = promisify(fsyncCallback);
 const openFd = promisify(openCallback);
@@ -24,8 +25,7 @@ export interface WalSyncOptions {
  */
 export class WalSync {
   private fd: Promise<number> | undefined;
-  private current: Promise<void> | undefined;
-  private next: Promise<void> | undefined;
+  private readonly flushes = new CoalescedRun(() => this.flush());
   private readonly fsync: (fd: number) => Promise<void>;
 
   constructor(
@@ -37,23 +37,7 @@ export class WalSync {
 
   /** Resolves once everything committed before the call is on disk. */
   sync(): Promise<void> {
-    if (this.current === undefined) return this.start();
-    this.next ??= this.current.then(
-      () => this.start(),
-      () => this.start(),
-    );
-    return this.next;
-  }
-
-  private start(): Promise<void> {
-    this.next = undefined;
-    const run = this.flush();
-    this.current = run;
-    const clear = () => {
-      if (this.current === run) this.current = undefined;
-    };
-    run.then(clear, clear);
-    return run;
+    return this.flushes.run();
   }
 
   private async flush(): Promise<void> {
@@ -73,7 +57,7 @@ export class WalSync {
   async close(): Promise<void> {
     const pending = this.fd;
     this.fd = undefined;
-    await Promise.allSettled([this.current, this.next]);
+    await this.flushes.idle();
     if (pending === undefined) return;
     const fd = await pending.catch(() => undefined);
     if (fd !== undefined) await closeFd(fd);

@@ -1,7 +1,7 @@
 import { preferencesLink, queueLink } from './alert-links.js';
 import { recipientsOf } from './alert-recipients.js';
 import { formatWhen } from './alert-time.js';
-import { CoalescedRun } from './coalesced-run.js';
+import { CoalescedRun } from '../coalesced-run.js';
 import { type SchoolMark, type UrgentAlertDeps, sendUrgentAlerts } from './urgent-alerts.js';
 
 /** What the urgent pass needs, with its look-back and page size optional. */

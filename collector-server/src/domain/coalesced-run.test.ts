@@ -61,4 +61,20 @@ describe('CoalescedRun', () => {
     t.gates.shift()?.();
     expect(await next).toBe(2);
   });
+
+  it('is idle only once the run in flight and the one due after it have settled', async () => {
+    const t = gatedTask();
+    t.failFirstRun();
+    void t.runner.run().catch(() => undefined);
+    void t.runner.run();
+    let idle = false;
+    const waiting = t.runner.idle().then(() => (idle = true));
+    await t.tick();
+    t.gates.shift()?.();
+    await t.tick();
+    expect(idle).toBe(false); // the follow-up is still running
+    t.gates.shift()?.();
+    await waiting;
+    expect(t.runner.busy).toBe(false);
+  });
 });

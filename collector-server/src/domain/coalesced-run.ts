@@ -2,7 +2,7 @@
  * Runs a task at most once at a time. A call while it runs does not start a second, concurrent run
  * nor queue one per call: every such call shares one follow-up run, started when the current one
  * settles (so what arrived meanwhile is still seen). Slow runs therefore never pile up behind each
- * other, however often the timer fires.
+ * other, however often it is called (a timer, or commits waiting for one fsync).
  */
 export class CoalescedRun<T> {
   private current: Promise<T> | undefined;
@@ -21,6 +21,11 @@ export class CoalescedRun<T> {
       });
     this.next = next;
     return next;
+  }
+
+  /** Resolves once no run is in flight or due (whether they succeeded or not). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([this.current, this.next]);
   }
 
   /** Whether a run is in flight (for tests and metrics). */
