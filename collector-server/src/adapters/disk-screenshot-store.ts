@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open, readFile, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { readFile, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ScreenshotStore } from '../ports/screenshot-store.js';
@@ -59,14 +59,7 @@ export class DiskScreenshotStore implements ScreenshotStore {
     closeSync(fd);
     // Same content under the same name: a concurrent writer's rename is harmless.
     renameSync(tmp, finalPath);
-    if (durable) {
-      const dirFd = openSync(dir, 'r');
-      try {
-        await fsyncAsync(dirFd);
-      } finally {
-        closeSync(dirFd);
-      }
-    }
+    if (durable) await fsyncDirectory(dir);
     return sha256;
   }
 
@@ -179,12 +172,13 @@ export class DiskScreenshotStore implements ScreenshotStore {
   }
 }
 
+/** Makes renames into `dir` durable: opened and closed in place, only the fsync goes to the pool. */
 async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  const fd = openSync(dir, 'r');
   try {
-    await handle.sync();
+    await fsyncAsync(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
