@@ -1,6 +1,6 @@
-import { KestrelError } from '@kestrel/shared/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateDevice } from '../domain/device-auth.js';
+import { rateLimited } from './rate-limited.js';
 
 /**
  * Hook for agent routes (`onRequest` where the body is large, so it is read only for a known device): resolves the device token to `request.device` and applies the
@@ -11,15 +11,7 @@ export function requireDevice(limit: 'captures' | 'requests') {
     const ctx = request.server.kestrel;
     const device = await authenticateDevice(ctx.storage, request.headers.authorization);
     const retryAfter = ctx.limits[limit].take(device.id);
-    if (retryAfter > 0) {
-      throw new KestrelError(
-        'RATE_LIMITED',
-        `Too many requests from this device; retry after ${retryAfter} s`,
-        {
-          headers: { 'retry-after': String(retryAfter) },
-        },
-      );
-    }
+    if (retryAfter > 0) throw rateLimited('Too many requests from this device', retryAfter);
     request.device = device;
   };
 }

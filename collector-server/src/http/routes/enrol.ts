@@ -3,11 +3,7 @@ import { enrolRequestSchema } from '@kestrel/shared/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import { enrolDevice } from '../../domain/enrolment.js';
 import { parseWith } from '../parse.js';
-
-const rateLimited = (seconds: number) =>
-  new KestrelError('RATE_LIMITED', `Too many enrolments from this address; retry after ${seconds} s`, {
-    headers: { 'retry-after': String(seconds) },
-  });
+import { rateLimited } from '../rate-limited.js';
 
 /**
  * `POST /api/v1/enrol` (CONTRACTS.md): enrolment token in, device identity out. Limited per client
@@ -19,7 +15,7 @@ export const enrolRoutes: FastifyPluginAsync = async (app) => {
     const ctx = app.kestrel;
     const { enrolments, enrolmentFailures } = ctx.limits;
     const wait = Math.max(enrolmentFailures.peek(request.ip), enrolments.take(request.ip));
-    if (wait > 0) throw rateLimited(wait);
+    if (wait > 0) throw rateLimited('Too many enrolments from this address', wait);
     const body = parseWith(enrolRequestSchema, request.body);
     let enrolled;
     try {
