@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { moderationDb } from './moderation-tables.js';
+import { type ModerationTables, moderationDb } from './moderation-tables.js';
 
 export interface ActionTarget {
   id: string;
@@ -17,14 +17,7 @@ export interface RecordedAction {
   undoneAt: string | null;
 }
 
-function recordedActionOf(r: {
-  id: string;
-  actor_user_id: string;
-  action: string;
-  reason: string | null;
-  created_at: string;
-  undone_at: string | null;
-}): RecordedAction {
+function recordedActionOf(r: ModerationTables['moderation_actions']): RecordedAction {
   return {
     id: r.id,
     actorUserId: r.actor_user_id,
