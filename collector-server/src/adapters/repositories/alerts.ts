@@ -4,7 +4,7 @@ import type { AlertCapture, AlertStore, StaffRecipient } from '../../domain/aler
 import { alertRuleSchema } from '../../domain/alerts/alert-rules.js';
 import type { Digest } from '../../domain/alerts/alert-rules.js';
 import type { Role } from '../../ports/roles.js';
-import type { Database } from '../db/schema.js';
+import type { CapturesTable, Database } from '../db/schema.js';
 import { workflowDb } from '../db/workflow-schema.js';
 
 /**
@@ -14,15 +14,12 @@ import { workflowDb } from '../db/workflow-schema.js';
  */
 const ALERTED_CHANNEL = 'alerted';
 
-function toAlertCapture(r: {
-  id: string;
-  school_id: string;
-  category: string;
-  severity: number;
-  captured_at_utc: string;
-  received_at: string;
-  status: string;
-}): AlertCapture {
+function toAlertCapture(
+  r: Pick<
+    CapturesTable,
+    'id' | 'school_id' | 'category' | 'severity' | 'captured_at_utc' | 'received_at' | 'status'
+  >,
+): AlertCapture {
   return {
     id: r.id,
     schoolId: r.school_id,
