@@ -28,9 +28,10 @@ async function main(): Promise<void> {
   const firstRun = await ensureFirstRun({ storage, clock: systemClock }, config.bootstrap);
   const app = await buildApp(config, { storage });
   app.addHook('onClose', async () => storage.close());
+  // Before anything reads or deletes a screenshot: the jobs below, then the first request.
+  await migrateScreenshotLayout(app);
   // Urgent alerts, digests, the monthly report and the retention purge (docs/workflow.md).
   workflowJobs(app).start();
-  await migrateScreenshotLayout(app);
 
   const address = await app.listen({ port: config.port, host: config.host });
   const url = config.publicUrl ?? address;
