@@ -47,10 +47,7 @@ export async function openStorage(
     throw err;
   }
   const { db } = connection;
-  const walSync =
-    target.kind === 'sqlite' && connection.dialect === 'sqlite'
-      ? new WalSync(`${target.file}-wal`, options.walSync)
-      : undefined;
+  const walSync = target.kind === 'sqlite' ? new WalSync(`${target.file}-wal`, options.walSync) : undefined;
   return {
     ...repositories(db),
     db,
