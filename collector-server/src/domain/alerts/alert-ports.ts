@@ -51,6 +51,12 @@ export interface CaptureCursor {
   id: string;
 }
 
+/** The keyset order of captures: received time, then id (as the SQL's ORDER BY). */
+export function compareCursors(a: CaptureCursor, b: CaptureCursor): number {
+  if (a.receivedAt !== b.receivedAt) return a.receivedAt < b.receivedAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /** One page of a school's urgent captures that still need alerting. */
 export interface UrgentCandidatesQuery {
   schoolId: string;

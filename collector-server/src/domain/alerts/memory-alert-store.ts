@@ -6,6 +6,7 @@ import type {
   StaffRecipient,
   UrgentCandidatesQuery,
 } from './alert-ports.js';
+import { compareCursors } from './alert-ports.js';
 import { isUrgent } from './alert-rules.js';
 import type { AlertPreferences, AlertRule } from './alert-rules.js';
 
@@ -48,11 +49,9 @@ export class MemoryAlertStore implements AlertStore {
           c.status !== 'dismissed' &&
           isUrgent(c, q.rule) &&
           !this.alerted.has(c.id) &&
-          (after === null ||
-            c.receivedAt > after.receivedAt ||
-            (c.receivedAt === after.receivedAt && c.id > after.id)),
+          (after === null || compareCursors(c, after) > 0),
       )
-      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .sort(compareCursors)
       .slice(0, q.limit);
   }
   async deliveriesFor(captureIds: readonly string[]) {

@@ -11,6 +11,7 @@ import type {
   StaffRecipient,
   WebhookPoster,
 } from './alert-ports.js';
+import { compareCursors } from './alert-ports.js';
 import { DEFAULT_ALERT_RULE } from './alert-rules.js';
 import type { AlertRule } from './alert-rules.js';
 import { formatWhen } from './alert-time.js';
@@ -64,11 +65,7 @@ export interface SchoolMark {
 
 const cursorOf = (c: AlertCapture): CaptureCursor => ({ receivedAt: c.receivedAt, id: c.id });
 const earlier = (a: CaptureCursor | null, b: CaptureCursor | null): CaptureCursor | null =>
-  a === null || b === null
-    ? null
-    : a.receivedAt < b.receivedAt || (a.receivedAt === b.receivedAt && a.id <= b.id)
-      ? a
-      : b;
+  a === null || b === null ? null : compareCursors(a, b) <= 0 ? a : b;
 
 const deliveryKey = (k: DeliveryKey) => `${k.channel}|${k.recipient}|${k.captureId}`;
 const targetKey = (t: Target) => `${t.channel}|${t.recipient}`;
